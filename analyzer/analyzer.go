@@ -1,0 +1,161 @@
+// Package analyzer holds the rule registry and one file per rule. A rule is
+// a value (ID, name, level, docs, Run); the driver that runs them is Run.
+// Rules read the graph only: they never parse.
+package analyzer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
+)
+
+// Level is a SARIF result level.
+type Level string
+
+const (
+	LevelError   Level = "error"
+	LevelWarning Level = "warning"
+	LevelNote    Level = "note"
+)
+
+// Rank orders levels: error 3, warning 2, note 1.
+func (l Level) Rank() int {
+	switch l {
+	case LevelError:
+		return 3
+	case LevelWarning:
+		return 2
+	case LevelNote:
+		return 1
+	}
+	return 0
+}
+
+// Analyzer is one rule of RULES.md.
+type Analyzer struct {
+	ID    string
+	Name  string
+	Level Level
+	// Short is one sentence; Full says what is proven; Help says how to fix.
+	Short, Full, Help string
+	// SecuritySeverity is GitHub code scanning's 0.0-10.0 score.
+	SecuritySeverity string
+	Tags             []string
+	Run              func(*Pass)
+}
+
+// HelpURI is the rule's documentation page.
+func (a *Analyzer) HelpURI() string {
+	return "https://github.com/eks-sg-lint/eks-sg-lint/blob/main/docs/rules/" + a.ID + ".md"
+}
+
+// Related is a secondary location of a finding.
+type Related struct {
+	Loc     graph.Location `json:"location"`
+	Message string         `json:"message"`
+}
+
+// Finding is a proven violation of a rule.
+type Finding struct {
+	RuleID  string         `json:"rule"`
+	Level   Level          `json:"level"`
+	Message string         `json:"message"`
+	Loc     graph.Location `json:"location"`
+	Related []Related      `json:"related,omitempty"`
+}
+
+// Fingerprint identifies the finding independently of line numbers, so it
+// stays stable when unrelated lines move: messages name objects, not lines.
+func (f Finding) Fingerprint() string {
+	h := sha256.Sum256([]byte(f.RuleID + "\x00" + f.Loc.File + "\x00" + f.Message))
+	return hex.EncodeToString(h[:16])
+}
+
+// Pass is what a rule sees while it runs.
+type Pass struct {
+	Graph    *graph.Graph
+	Analyzer *Analyzer
+	findings []Finding
+	notes    []graph.Notification
+}
+
+// Reportf records a finding at loc.
+func (p *Pass) Reportf(loc graph.Location, related []Related, format string, args ...any) {
+	p.findings = append(p.findings, Finding{
+		RuleID: p.Analyzer.ID, Level: p.Analyzer.Level, Loc: loc, Related: related,
+		Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// Skipf records that the rule could not decide something (a notification,
+// never a finding).
+func (p *Pass) Skipf(loc graph.Location, format string, args ...any) {
+	p.notes = append(p.notes, graph.Notification{
+		Level: "note", Rule: p.Analyzer.ID, Loc: loc, Message: fmt.Sprintf(format, args...),
+	})
+}
+
+var registry []*Analyzer
+
+// register adds a rule; each rule file calls it from init.
+func register(a *Analyzer) *Analyzer {
+	registry = append(registry, a)
+	return a
+}
+
+// All returns every rule, ordered by ID.
+func All() []*Analyzer {
+	out := append([]*Analyzer(nil), registry...)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// ByID finds a rule.
+func ByID(id string) *Analyzer {
+	for _, a := range registry {
+		if a.ID == id {
+			return a
+		}
+	}
+	return nil
+}
+
+// Run applies the rules to the graph. A rule that panics is reported as an
+// internal error notification and the others still run.
+func Run(g *graph.Graph, rules []*Analyzer) ([]Finding, []graph.Notification) {
+	var findings []Finding
+	var notes []graph.Notification
+	for _, a := range rules {
+		p := &Pass{Graph: g, Analyzer: a}
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					p.notes = append(p.notes, graph.Notification{Level: "error", Rule: a.ID,
+						Message: fmt.Sprintf("internal error in rule %s: %v", a.ID, r)})
+				}
+			}()
+			a.Run(p)
+		}()
+		findings = append(findings, p.findings...)
+		notes = append(notes, p.notes...)
+	}
+	SortFindings(findings)
+	return findings, notes
+}
+
+// SortFindings orders findings by file, line, column, rule and message.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Loc != b.Loc {
+			return a.Loc.Less(b.Loc)
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Message < b.Message
+	})
+}

@@ -1,0 +1,227 @@
+package graph
+
+import (
+	"sort"
+	"strings"
+)
+
+// Document is what one parser learned from one file. Documents are built
+// independently (in parallel) and merged into one Graph per scan.
+type Document struct {
+	File string
+	// SGs are the groups the file defines or refers to.
+	SGs []*SecurityGroup
+	// Rules are standalone rules; their SG may be defined in another file.
+	Rules       []*Rule
+	Clusters    []*Cluster
+	NodeGroups  []*NodeGroup
+	Attachments []Attachment
+	// Aliases say that one key names the same group as another, e.g. an
+	// export name and the group the exporting template defines.
+	Aliases       map[SGKey]SGKey
+	Notifications []Notification
+}
+
+// Graph is the linked model of a whole scan.
+type Graph struct {
+	SGs           map[SGKey]*SecurityGroup
+	Clusters      []*Cluster
+	NodeGroups    []*NodeGroup
+	Attachments   []Attachment
+	Notifications []Notification
+	clusterByKey  map[string]*Cluster
+}
+
+// SG returns the group with that key (nil if the scan has none).
+func (g *Graph) SG(k SGKey) *SecurityGroup { return g.SGs[k] }
+
+// Cluster returns the cluster with that key (nil if none).
+func (g *Graph) Cluster(key string) *Cluster { return g.clusterByKey[key] }
+
+// SGName is a group's name for messages.
+func (g *Graph) SGName(k SGKey) string {
+	if sg := g.SGs[k]; sg != nil {
+		return sg.Name
+	}
+	return string(k)
+}
+
+// SortedSGs lists groups in a stable order (by location, then key).
+func (g *Graph) SortedSGs() []*SecurityGroup {
+	out := make([]*SecurityGroup, 0, len(g.SGs))
+	for _, sg := range g.SGs {
+		out = append(out, sg)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Loc != out[j].Loc {
+			return out[i].Loc.Less(out[j].Loc)
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out
+}
+
+// Merge links the documents of one scan into a graph. Documents must be
+// given in a deterministic order (sorted by file) for stable output.
+func Merge(docs []*Document) *Graph {
+	g := &Graph{SGs: map[SGKey]*SecurityGroup{}, clusterByKey: map[string]*Cluster{}}
+	aliases := map[SGKey]SGKey{}
+	for _, d := range docs {
+		for from, to := range d.Aliases {
+			if from != to {
+				aliases[from] = to
+			}
+		}
+	}
+	resolve := func(k SGKey) SGKey {
+		for i := 0; i < 16; i++ { // bounded: alias chains are short, cycles are ignored
+			to, ok := aliases[k]
+			if !ok {
+				break
+			}
+			k = to
+		}
+		return k
+	}
+	members := func(ms []SGMember) []SGMember {
+		for i := range ms {
+			ms[i].SG = resolve(ms[i].SG)
+		}
+		return ms
+	}
+	addRule := func(r *Rule) {
+		r.SG = resolve(r.SG)
+		if r.Peer.Kind == PeerSG {
+			r.Peer.SG = resolve(r.Peer.SG)
+		}
+		sg := g.ensureSG(r.SG, r.Loc)
+		sg.Rules = append(sg.Rules, r)
+	}
+	for _, d := range docs {
+		for _, sg := range d.SGs {
+			key := resolve(sg.Key)
+			old := g.SGs[key]
+			switch {
+			case old == nil:
+				sg.Key = key
+				rules := sg.Rules
+				sg.Rules = nil
+				g.SGs[key] = sg
+				for _, r := range rules {
+					addRule(r)
+				}
+			case sg.Defined && !old.Defined:
+				sg.Key = key
+				rules := sg.Rules
+				sg.Rules = old.Rules
+				g.SGs[key] = sg
+				for _, r := range rules {
+					addRule(r)
+				}
+			default:
+				if sg.ClusterSGOf != "" && old.ClusterSGOf == "" {
+					old.ClusterSGOf = sg.ClusterSGOf
+				}
+				for _, r := range sg.Rules {
+					addRule(r)
+				}
+			}
+		}
+		for _, r := range d.Rules {
+			addRule(r)
+		}
+		for _, c := range d.Clusters {
+			c.ClusterSG = resolve(c.ClusterSG)
+			c.ControlPlaneSGs = members(c.ControlPlaneSGs)
+			old := g.clusterByKey[c.Key]
+			if old == nil {
+				g.clusterByKey[c.Key] = c
+				g.Clusters = append(g.Clusters, c)
+				continue
+			}
+			mergeCluster(old, c)
+		}
+		for _, ng := range d.NodeGroups {
+			ng.SGs = members(ng.SGs)
+			g.NodeGroups = append(g.NodeGroups, ng)
+		}
+		for _, a := range d.Attachments {
+			a.SG = resolve(a.SG)
+			g.Attachments = append(g.Attachments, a)
+		}
+		g.Notifications = append(g.Notifications, d.Notifications...)
+	}
+	// Every referenced group exists in the graph, if only as unknown.
+	for _, c := range g.Clusters {
+		for _, m := range c.ControlPlaneSGs {
+			g.ensureSG(m.SG, m.Loc)
+		}
+	}
+	for _, ng := range g.NodeGroups {
+		for _, m := range ng.SGs {
+			g.ensureSG(m.SG, m.Loc)
+		}
+		if ng.ClusterKey != "" && g.clusterByKey[ng.ClusterKey] == nil {
+			c := &Cluster{Key: ng.ClusterKey, Name: Lit(strings.TrimPrefix(ng.ClusterKey, "name:")), Loc: ng.Loc,
+				EndpointPublic: Unknown, EndpointPrivate: Unknown}
+			g.clusterByKey[c.Key] = c
+			g.Clusters = append(g.Clusters, c)
+		}
+	}
+	for _, a := range g.Attachments {
+		g.ensureSG(a.SG, a.Loc)
+	}
+	sort.SliceStable(g.Clusters, func(i, j int) bool { return g.Clusters[i].Loc.Less(g.Clusters[j].Loc) })
+	sort.SliceStable(g.NodeGroups, func(i, j int) bool { return g.NodeGroups[i].Loc.Less(g.NodeGroups[j].Loc) })
+	return g
+}
+
+// mergeCluster folds a second description of the same cluster into the first.
+func mergeCluster(old, c *Cluster) {
+	if !old.Defined && c.Defined {
+		old.Defined, old.Loc, old.Resource, old.Version = true, c.Loc, c.Resource, c.Version
+		old.ControlPlaneSGsOpen = c.ControlPlaneSGsOpen
+		old.EndpointPublic, old.EndpointPrivate = c.EndpointPublic, c.EndpointPrivate
+		old.Certain = c.Certain
+	}
+	if old.ClusterSG == "" {
+		old.ClusterSG = c.ClusterSG
+	}
+	seen := map[SGKey]bool{}
+	for _, m := range old.ControlPlaneSGs {
+		seen[m.SG] = true
+	}
+	for _, m := range c.ControlPlaneSGs {
+		if !seen[m.SG] {
+			seen[m.SG] = true
+			old.ControlPlaneSGs = append(old.ControlPlaneSGs, m)
+		}
+	}
+}
+
+// ensureSG returns the group with that key, creating an unknown one for a
+// group only referred to.
+func (g *Graph) ensureSG(k SGKey, loc Location) *SecurityGroup {
+	if sg := g.SGs[k]; sg != nil {
+		return sg
+	}
+	sg := &SecurityGroup{Key: k, Name: ExternalSGName(k), Loc: loc, TagsOpen: true, RulesOpen: true}
+	g.SGs[k] = sg
+	return sg
+}
+
+// ExternalSGName names a group the files only refer to.
+func ExternalSGName(k SGKey) string {
+	s := string(k)
+	switch {
+	case strings.HasPrefix(s, "param:"):
+		return "parameter " + s[strings.LastIndexByte(s, '#')+1:]
+	case strings.HasPrefix(s, "import:"):
+		return "ImportValue " + strings.TrimPrefix(s, "import:")
+	case strings.HasPrefix(s, "cfn:"):
+		return s[strings.LastIndexByte(s, '#')+1:]
+	case strings.HasPrefix(s, "unknown:"):
+		return "unresolved security group at " + strings.TrimPrefix(s, "unknown:")
+	}
+	return s
+}
