@@ -3,10 +3,12 @@ module github.com/eks-sg-lint/eks-sg-lint
 go 1.26
 
 require (
-	github.com/awslabs/goformation/v7 v7.14.9 // indirect
+	github.com/awslabs/goformation/v7 v7.14.9
 	github.com/owenrumney/go-sarif/v2 v2.3.3 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/text v0.14.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
+
+tool github.com/eks-sg-lint/eks-sg-lint/internal/gencatalog

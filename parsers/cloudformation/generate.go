@@ -1,0 +1,3 @@
+package cloudformation
+
+//go:generate go tool gencatalog -o sgcatalog_gen.go

@@ -1,0 +1,154 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
+)
+
+// sampleReport has findings of two levels in two files (one with a space,
+// one absolute), related locations, notifications and a file error.
+func sampleReport() *Report {
+	r1 := &analyzer.Analyzer{ID: "EKSSG001", Name: "ClusterSGMissing", Level: analyzer.LevelError,
+		Short: "short 1", Full: "full 1", Help: "help 1", SecuritySeverity: "8.0", Tags: []string{"eks"}}
+	r2 := &analyzer.Analyzer{ID: "EKSSG002", Name: "NodeIngress", Level: analyzer.LevelWarning,
+		Short: "short 2", SecuritySeverity: "5.0"}
+	r3 := &analyzer.Analyzer{ID: "EKSSG003", Name: "Unused", Level: analyzer.LevelNote, Short: "short 3"}
+	return &Report{
+		ToolName: "eks-sg-lint",
+		Version:  "1.2.3",
+		Rules:    []*analyzer.Analyzer{r1, r2, r3},
+		Findings: []analyzer.Finding{
+			{RuleID: "EKSSG001", Level: analyzer.LevelError, Message: "cluster <prod> has no SG & more",
+				Loc: graph.Location{File: "/abs/dir/cluster.yaml", Line: 3, Column: 5, EndLine: 3, EndColumn: 12}},
+			{RuleID: "EKSSG002", Level: analyzer.LevelWarning, Message: "node group ng-1 is open",
+				Loc: graph.Location{File: "my nodes.yaml", Line: 42, Column: 7},
+				Related: []analyzer.Related{
+					{Loc: graph.Location{File: "my nodes.yaml", Line: 10, Column: 3}, Message: "security group NodeSG"},
+					{Loc: graph.Location{File: "/abs/dir/cluster.yaml", Line: 3, Column: 5}, Message: "cluster prod"},
+				}},
+			{RuleID: "EKSSG002", Level: analyzer.LevelWarning, Message: "node group ng-2 is open",
+				Loc: graph.Location{File: "my nodes.yaml", Line: 50, Column: 7, EndLine: 52, EndColumn: 2}},
+		},
+		Notifications: []graph.Notification{
+			{Level: "note", Rule: "EKSSG002", Message: "cannot resolve !Ref Param", Loc: graph.Location{File: "my nodes.yaml", Line: 20, Column: 9}},
+			{Level: "note", Message: "file has no resources", Loc: graph.Location{File: "empty.yaml"}},
+			{Level: "error", Rule: "EKSSG003", Message: "internal error in rule EKSSG003: boom"},
+		},
+		Errors: []FileError{
+			{Loc: graph.Location{File: "broken.yaml", Line: 7, Column: 2}, Message: "yaml: mapping values are not allowed"},
+			{Loc: graph.Location{File: "missing.json"}, Message: "open missing.json: no such file or directory"},
+		},
+		Files: []string{"/abs/dir/cluster.yaml", "my nodes.yaml", "empty.yaml", "broken.yaml", "missing.json"},
+	}
+}
+
+func writeText(t *testing.T, r *Report, opts TextOptions) []string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteText(&b, r, opts); err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
+	if !strings.HasSuffix(s, "\n") {
+		t.Fatalf("output does not end in a newline: %q", s)
+	}
+	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+}
+
+func assertLines(t *testing.T, got, want []string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestWriteTextPlain(t *testing.T) {
+	got := writeText(t, sampleReport(), TextOptions{})
+	assertLines(t, got, []string{
+		"/abs/dir/cluster.yaml:3:5: error EKSSG001 cluster <prod> has no SG & more",
+		"my nodes.yaml:42:7: warning EKSSG002 node group ng-1 is open",
+		"my nodes.yaml:50:7: warning EKSSG002 node group ng-2 is open",
+		"broken.yaml:7:2: error: yaml: mapping values are not allowed",
+		"missing.json: error: open missing.json: no such file or directory",
+		"3 findings (1 error, 2 warnings) in 2 of 5 files; 2 files could not be read",
+	})
+}
+
+func TestWriteTextVerbose(t *testing.T) {
+	got := writeText(t, sampleReport(), TextOptions{Verbose: true})
+	assertLines(t, got, []string{
+		"/abs/dir/cluster.yaml:3:5: error EKSSG001 cluster <prod> has no SG & more",
+		"my nodes.yaml:42:7: warning EKSSG002 node group ng-1 is open",
+		"    my nodes.yaml:10:3: security group NodeSG",
+		"    /abs/dir/cluster.yaml:3:5: cluster prod",
+		"my nodes.yaml:50:7: warning EKSSG002 node group ng-2 is open",
+		"broken.yaml:7:2: error: yaml: mapping values are not allowed",
+		"missing.json: error: open missing.json: no such file or directory",
+		"my nodes.yaml:20:9: note: [EKSSG002] cannot resolve !Ref Param",
+		"empty.yaml: note: file has no resources",
+		"error: [EKSSG003] internal error in rule EKSSG003: boom",
+		"3 findings (1 error, 2 warnings) in 2 of 5 files; 2 files could not be read",
+	})
+}
+
+func TestWriteTextColor(t *testing.T) {
+	r := sampleReport()
+	r.Findings[0].Loc = graph.Location{File: "a.yaml", Line: 1, Column: 2}
+	got := writeText(t, r, TextOptions{Color: true, Verbose: true})
+	want := map[int]string{
+		0:  "\x1b[1ma.yaml\x1b[0m:1:2: \x1b[31merror\x1b[0m EKSSG001 cluster <prod> has no SG & more",
+		1:  "\x1b[1mmy nodes.yaml\x1b[0m:42:7: \x1b[33mwarning\x1b[0m EKSSG002 node group ng-1 is open",
+		2:  "    \x1b[1mmy nodes.yaml\x1b[0m:10:3: security group NodeSG",
+		5:  "\x1b[1mbroken.yaml\x1b[0m:7:2: \x1b[31merror\x1b[0m: yaml: mapping values are not allowed",
+		7:  "\x1b[1mmy nodes.yaml\x1b[0m:20:9: \x1b[36mnote\x1b[0m: [EKSSG002] cannot resolve !Ref Param",
+		10: "3 findings (1 error, 2 warnings) in 2 of 5 files; 2 files could not be read",
+	}
+	for i, w := range want {
+		if i >= len(got) || got[i] != w {
+			t.Errorf("line %d:\n got %q\nwant %q", i, got[min(i, len(got)-1)], w)
+		}
+	}
+}
+
+func TestSummaryLine(t *testing.T) {
+	for _, tc := range []struct {
+		s    Summary
+		want string
+	}{
+		{Summary{FilesScanned: 14}, "no findings in 14 files"},
+		{Summary{FilesScanned: 1}, "no findings in 1 file"},
+		{Summary{FilesScanned: 0}, "no findings in 0 files"},
+		{Summary{Findings: 1, Notes: 1, FilesWithFindings: 1, FilesScanned: 1}, "1 finding (1 note) in 1 of 1 file"},
+		{Summary{Findings: 3, Errors: 1, Warnings: 2, FilesWithFindings: 2, FilesScanned: 14},
+			"3 findings (1 error, 2 warnings) in 2 of 14 files"},
+		{Summary{Findings: 4, Errors: 2, Notes: 2, FilesWithFindings: 1, FilesScanned: 2},
+			"4 findings (2 errors, 2 notes) in 1 of 2 files"},
+		{Summary{Findings: 1, Warnings: 1, FilesWithFindings: 1, FilesScanned: 3, FileErrors: 1},
+			"1 finding (1 warning) in 1 of 3 files; 1 file could not be read"},
+		{Summary{FilesScanned: 3, FileErrors: 2}, "no findings in 3 files; 2 files could not be read"},
+	} {
+		if got := SummaryLine(tc.s); got != tc.want {
+			t.Errorf("SummaryLine(%+v) = %q, want %q", tc.s, got, tc.want)
+		}
+	}
+}
+
+func TestWriteTextEmpty(t *testing.T) {
+	got := writeText(t, &Report{Files: []string{"a.yaml"}}, TextOptions{Verbose: true})
+	assertLines(t, got, []string{"no findings in 1 file"})
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestWriteTextError(t *testing.T) {
+	if err := WriteText(failWriter{}, sampleReport(), TextOptions{}); err == nil || err.Error() != "disk full" {
+		t.Errorf("err = %v, want disk full", err)
+	}
+}
