@@ -1,0 +1,194 @@
+// Command eks-sg-lint proves, offline, that an Amazon EKS cluster's
+// security groups meet AWS's requirements. This file is the CLI only:
+// flags, exit codes and output selection.
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
+	"github.com/eks-sg-lint/eks-sg-lint/report"
+	"github.com/eks-sg-lint/eks-sg-lint/sarif"
+	"github.com/eks-sg-lint/eks-sg-lint/scan"
+)
+
+// version is set at release time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+const usageText = `eks-sg-lint: prove that Amazon EKS security groups are right, offline.
+
+Usage:
+  eks-sg-lint [flags] [PATH...]
+
+Scans CloudFormation templates (YAML or JSON) in the given files and folders
+(default "."), follows security groups from clusters to node groups, and
+reports violations of AWS's EKS security group requirements with exact
+file:line positions. Folders are walked recursively for .yaml, .yml, .json
+and .template files (.git, node_modules and vendor are skipped); files that
+are not templates are skipped silently unless named explicitly.
+No AWS credentials are read and no network is used.
+
+Flags:
+`
+
+const usageTail = `
+Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage error, or a file could not be read or parsed (the report for
+     every other file is still written)
+
+Examples:
+  eks-sg-lint templates/
+  eks-sg-lint --param ClusterName=prod --format sarif --output lint.sarif .
+  eks-sg-lint --fail-on error nodegroup.yaml
+
+Rules: see README.md, or https://github.com/eks-sg-lint/eks-sg-lint#rules
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type paramFlag map[string]string
+
+func (p paramFlag) String() string { return "" }
+
+func (p paramFlag) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || k == "" {
+		return fmt.Errorf("want KEY=VALUE, got %q", s)
+	}
+	p[k] = v
+	return nil
+}
+
+func toolVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "0.1.0-dev"
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("eks-sg-lint", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	format := fset.String("format", "text", "output format: text, json or sarif")
+	output := fset.String("output", "", "write the report to `FILE` instead of standard output")
+	failOn := fset.String("fail-on", "warning", "exit 1 when a finding is at or above this `level`: error, warning, note or never")
+	params := paramFlag{}
+	fset.Var(params, "param", "CloudFormation parameter value `KEY=VALUE` (repeatable; overrides defaults; AWS::StackName too)")
+	verbose := fset.Bool("v", false, "verbose: show notifications (what could not be proven, skipped files) and related locations")
+	showVersion := fset.Bool("version", false, "print the version and exit")
+	maxSize := fset.Int64("max-file-size", scan.DefaultMaxFileSize, "largest file to read, in `bytes`")
+	fset.Usage = func() {
+		fmt.Fprint(stderr, usageText)
+		fset.PrintDefaults()
+		fmt.Fprint(stderr, usageTail)
+	}
+
+	// Flags may come after paths too: `eks-sg-lint dir --format sarif`.
+	var paths []string
+	rest := args
+	for {
+		if err := fset.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
+		}
+		rest = fset.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if rest[0] == "--" {
+			paths = append(paths, rest[1:]...)
+			break
+		}
+		paths = append(paths, rest[0])
+		rest = rest[1:]
+	}
+	if *showVersion {
+		fmt.Fprintf(stdout, "eks-sg-lint %s\n", toolVersion())
+		return 0
+	}
+	threshold, ok := map[string]int{"error": 3, "warning": 2, "note": 1, "never": 99}[*failOn]
+	if !ok {
+		fmt.Fprintf(stderr, "eks-sg-lint: --fail-on must be error, warning, note or never, not %q\n", *failOn)
+		return 2
+	}
+	switch *format {
+	case "text", "json", "sarif":
+	default:
+		fmt.Fprintf(stderr, "eks-sg-lint: --format must be text, json or sarif, not %q\n", *format)
+		return 2
+	}
+
+	rep := scan.Run(paths, scan.Options{Params: params, MaxFileSize: *maxSize, ToolName: "eks-sg-lint", Version: toolVersion()})
+
+	var out io.Writer = stdout
+	color := false
+	var file *os.File
+	if *output != "" && *output != "-" {
+		f, err := os.Create(*output)
+		if err != nil {
+			fmt.Fprintf(stderr, "eks-sg-lint: %v\n", err)
+			return 2
+		}
+		file, out = f, f
+	} else if f, ok := stdout.(*os.File); ok {
+		color = isTerminal(f) && os.Getenv("NO_COLOR") == ""
+	}
+	w := bufio.NewWriter(out)
+	var err error
+	switch *format {
+	case "json":
+		err = report.WriteJSON(w, rep)
+	case "sarif":
+		err = sarif.Write(w, rep)
+	default:
+		err = report.WriteText(w, rep, report.TextOptions{Color: color, Verbose: *verbose})
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if file != nil {
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "eks-sg-lint: writing the report: %v\n", err)
+		return 2
+	}
+	if *format != "text" {
+		// Machine formats keep stdout clean; say on stderr what went wrong.
+		for _, e := range rep.Errors {
+			fmt.Fprintf(stderr, "%s: error: %s\n", e.Loc, e.Message)
+		}
+	}
+	if len(rep.Errors) > 0 {
+		return 2
+	}
+	for _, f := range rep.Findings {
+		if analyzer.Level(f.Level).Rank() >= threshold {
+			return 1
+		}
+	}
+	return 0
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,310 @@
+package cloudformation
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// buildManagedNodeGroup models AWS::EKS::Nodegroup: its nodes carry the
+// launch template's groups when it sets any, otherwise the cluster SG (EKS
+// does not add the cluster SG to launch-template groups), plus the
+// remote-access group EKS creates for RemoteAccess.
+func (t *template) buildManagedNodeGroup(r *resource) {
+	ng := &graph.NodeGroup{Key: "cfn:" + t.file + "#" + r.id, Name: r.id, Kind: graph.ManagedNodeGroup,
+		Loc: t.loc(r.key), Resource: r.id, Certain: r.exists == graph.Yes, SGsLoc: t.loc(r.key)}
+	if n, ok := t.eval(mapGet(r.props, "NodegroupName")).Literal(); ok && n != "" {
+		ng.Name = n
+	}
+	cluster := t.referencedCluster(t.eval(mapGet(r.props, "ClusterName")), mapGet(r.props, "ClusterName"))
+	if cluster != nil {
+		ng.ClusterKey, ng.ClusterLink = cluster.Key, "its ClusterName property"
+	}
+	ltSpec := mapGet(r.props, "LaunchTemplate")
+	useClusterSG := true
+	if ltSpec != nil {
+		lt := t.launchTemplateOf(ltSpec, "Id", "Name")
+		if lt == nil {
+			ng.SGsOpen = true // an external launch template: its groups are unknown
+			useClusterSG = false
+		} else {
+			members, open, at := t.nodeSGsOf(lt)
+			ng.SGs, ng.SGsOpen = members, open
+			if at != nil {
+				ng.SGsLoc = t.loc(at)
+			}
+			useClusterSG = len(members) == 0 && !open
+		}
+	}
+	if useClusterSG {
+		if cluster == nil || cluster.ClusterSG == "" {
+			ng.SGsOpen = true
+		} else {
+			ng.SGs = append(ng.SGs, graph.SGMember{SG: cluster.ClusterSG, Certain: true, Loc: ng.Loc})
+		}
+	}
+	if ra := mapGet(r.props, "RemoteAccess"); ra != nil {
+		t.remoteAccess(ng, ra, mapKey(r.props, "RemoteAccess"))
+	}
+	t.doc.NodeGroups = append(t.doc.NodeGroups, ng)
+}
+
+// remoteAccess adds the group EKS creates for SSH: TCP 22 from the given
+// source groups, or from 0.0.0.0/0 when none are given.
+func (t *template) remoteAccess(ng *graph.NodeGroup, ra, at *yaml.Node) {
+	key, ok := t.eval(mapGet(ra, "Ec2SshKey")).Literal()
+	if ok && key == "" {
+		return
+	}
+	if v := t.eval(mapGet(ra, "Ec2SshKey")); isNoValue(v) {
+		return
+	}
+	sgKey := graph.SGKey("remote-access:" + t.file + "#" + ng.Resource)
+	loc := t.loc(at)
+	sg := &graph.SecurityGroup{Key: sgKey, Loc: loc, Defined: true, RemoteAccessOf: ng.Key,
+		Name: fmt.Sprintf("remote-access security group of node group %q", ng.Name)}
+	sources, open := t.sgMembers(mapGet(ra, "SourceSecurityGroups"))
+	ssh := graph.Rule{SG: sgKey, Direction: graph.Ingress, Protocol: graph.ProtoTCP, FromPort: 22, ToPort: 22,
+		PortsKnown: true, Loc: loc}
+	for _, s := range sources {
+		r := ssh
+		r.Peer, r.Certain = graph.Peer{Kind: graph.PeerSG, SG: s.SG, Expr: graph.ExternalSGName(s.SG)}, s.Certain
+		r.Implicit = "EKS remote access: SSH from RemoteAccess.SourceSecurityGroups"
+		sg.Rules = append(sg.Rules, &r)
+	}
+	if len(sources) == 0 && !open {
+		r := ssh
+		r.Peer = graph.Peer{Kind: graph.PeerCIDR, CIDR: netip.MustParsePrefix("0.0.0.0/0"), Expr: "0.0.0.0/0"}
+		r.Certain = true
+		r.Implicit = "EKS remote access: SSH from 0.0.0.0/0 (RemoteAccess without SourceSecurityGroups)"
+		sg.Rules = append(sg.Rules, &r)
+	}
+	sg.RulesOpen = open
+	sg.Rules = append(sg.Rules, defaultEgress(sgKey, loc, true, "default egress rule: all traffic to 0.0.0.0/0"))
+	t.sgs[sgKey] = sg
+	t.doc.SGs = append(t.doc.SGs, sg)
+	ng.SGs = append(ng.SGs, graph.SGMember{SG: sgKey, Certain: true, Loc: loc})
+}
+
+// launchTemplateOf finds the template's own launch template (or launch
+// configuration) named by a specification's ID or name property.
+func (t *template) launchTemplateOf(spec *yaml.Node, fields ...string) *resource {
+	for _, f := range fields {
+		n := mapGet(spec, f)
+		if n == nil {
+			continue
+		}
+		v := t.eval(n)
+		if v.Kind == graph.KindGetAtt || v.Kind == graph.KindResource {
+			if r := t.resources[v.Str]; r != nil && r.exists != graph.No {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// nodeSGsOf lists the groups a launch template, launch configuration or
+// instance places its network interfaces in.
+func (t *template) nodeSGsOf(r *resource) ([]graph.SGMember, bool, *yaml.Node) {
+	att, open := t.attachedSGs(r)
+	var out []graph.SGMember
+	var at *yaml.Node
+	for _, a := range att {
+		if at == nil {
+			at = a.key
+		}
+		out = append(out, a.member)
+	}
+	return out, open, at
+}
+
+// buildSelfManaged models an Auto Scaling group (through its launch
+// template or configuration) or an instance as nodes of a cluster, when
+// something links it to one: a kubernetes.io/cluster/<name> tag on it or
+// its groups, bootstrap user data naming the cluster, or the cluster SG.
+func (t *template) buildSelfManaged(r *resource) {
+	kind := graph.SelfManagedNodeGroup
+	var sources []*resource // launch template/configuration, or the instance itself
+	open := false
+	if r.typ == "AWS::EC2::Instance" {
+		kind = graph.InstanceNodes
+		sources = append(sources, r)
+		if spec := mapGet(r.props, "LaunchTemplate"); spec != nil {
+			if lt := t.launchTemplateOf(spec, "LaunchTemplateId", "LaunchTemplateName"); lt != nil {
+				sources = append(sources, lt)
+			} else {
+				open = true
+			}
+		}
+	} else {
+		specs := []*yaml.Node{mapGet(r.props, "LaunchTemplate"),
+			mapGet(mapGet(mapGet(r.props, "MixedInstancesPolicy"), "LaunchTemplate"), "LaunchTemplateSpecification")}
+		for _, spec := range specs {
+			if spec == nil {
+				continue
+			}
+			if lt := t.launchTemplateOf(spec, "LaunchTemplateId", "LaunchTemplateName"); lt != nil {
+				sources = append(sources, lt)
+			} else {
+				open = true
+			}
+		}
+		if lc := mapGet(r.props, "LaunchConfigurationName"); lc != nil {
+			if res := t.launchTemplateOf(r.props, "LaunchConfigurationName"); res != nil {
+				sources = append(sources, res)
+			} else {
+				open = true
+			}
+		}
+		if len(sources) == 0 && !open {
+			return // no launch data: not nodes the model can describe
+		}
+	}
+	ng := &graph.NodeGroup{Key: "cfn:" + t.file + "#" + r.id, Name: r.id, Kind: kind, Loc: t.loc(r.key),
+		Resource: r.id, Certain: r.exists == graph.Yes, SGsOpen: open, SGsLoc: t.loc(r.key)}
+	for _, src := range sources {
+		members, o, at := t.nodeSGsOf(src)
+		ng.SGs = append(ng.SGs, members...)
+		ng.SGsOpen = ng.SGsOpen || o
+		if at != nil && ng.SGsLoc == ng.Loc {
+			ng.SGsLoc = t.loc(at)
+		}
+	}
+	name, at, link := t.selfManagedClusterName(r, sources, ng.SGs)
+	if link == "" {
+		return
+	}
+	cluster := t.referencedCluster(name, at)
+	if cluster == nil {
+		return
+	}
+	ng.ClusterKey, ng.ClusterLink = cluster.Key, link
+	t.doc.NodeGroups = append(t.doc.NodeGroups, ng)
+}
+
+// selfManagedClusterName finds which cluster self-managed nodes join.
+func (t *template) selfManagedClusterName(r *resource, sources []*resource, sgs []graph.SGMember) (graph.Value, *yaml.Node, string) {
+	// 1. A kubernetes.io/cluster/<name> tag on the group or instance.
+	tags, _ := t.list(mapGet(r.props, "Tags"))
+	for _, it := range tags {
+		k := mapGet(it.node, "Key")
+		if name, ok := t.eval(k).TrimPrefix(clusterTagPrefix); ok && it.certain {
+			return name, k, "its kubernetes.io/cluster tag"
+		}
+	}
+	// 2. Bootstrap user data naming the cluster.
+	for _, src := range sources {
+		ud := mapGet(src.props, "UserData")
+		if ud == nil {
+			ud = mapGet(mapGet(src.props, "LaunchTemplateData"), "UserData")
+		}
+		if ud == nil {
+			continue
+		}
+		if name, ok := bootstrapClusterName(t.eval(ud)); ok {
+			return name, ud, "its bootstrap user data"
+		}
+	}
+	// 3. A cluster tag on one of its groups, or the cluster SG itself.
+	for _, m := range sgs {
+		sg := t.sgs[m.SG]
+		if sg == nil || !m.Certain {
+			continue
+		}
+		if sg.ClusterSGOf != "" {
+			if c := t.clusters[sg.ClusterSGOf]; c != nil {
+				return c.Name, nil, "the cluster security group it carries"
+			}
+		}
+		for _, tag := range sg.Tags {
+			if name, ok := tag.Key.TrimPrefix(clusterTagPrefix); ok && tag.Certain {
+				return name, nil, "the kubernetes.io/cluster tag of " + sg.Name
+			}
+		}
+	}
+	return graph.Value{}, nil, ""
+}
+
+// bootstrapClusterName reads the cluster name from user data that runs
+// /etc/eks/bootstrap.sh <name> (AL2) or declares a nodeadm NodeConfig
+// (`cluster:` … `name: <name>`, AL2023).
+func bootstrapClusterName(ud graph.Value) (graph.Value, bool) {
+	parts := []graph.Value{ud}
+	if ud.Kind == graph.KindConcat {
+		parts = ud.Parts
+	}
+	for _, marker := range []string{"bootstrap.sh", "kind: NodeConfig"} {
+		for i, p := range parts {
+			if p.Kind != graph.KindLiteral {
+				continue
+			}
+			at := strings.LastIndex(p.Str, marker)
+			if at < 0 {
+				continue
+			}
+			rest := p.Str[at+len(marker):]
+			if marker == "kind: NodeConfig" {
+				c := strings.Index(rest, "cluster:")
+				if c < 0 {
+					continue
+				}
+				n := strings.Index(rest[c:], "name:")
+				if n < 0 {
+					continue
+				}
+				rest = rest[c+n+len("name:"):]
+			}
+			if v, ok := firstWord(rest, parts[i+1:]); ok {
+				return v, true
+			}
+		}
+	}
+	return graph.Value{}, false
+}
+
+// firstWord takes the first whitespace-delimited argument starting in
+// text and continuing through symbolic parts (`${ClusterName}`).
+func firstWord(text string, more []graph.Value) (graph.Value, bool) {
+	text = strings.TrimLeft(text, " \t'\"")
+	var word []graph.Value
+	stop := func(s string) (string, bool) {
+		if i := strings.IndexAny(s, " \t\r\n'\";\\"); i >= 0 {
+			return s[:i], true
+		}
+		return s, false
+	}
+	if text != "" {
+		w, done := stop(text)
+		word = append(word, graph.Lit(w))
+		if done {
+			return finishWord(word)
+		}
+	}
+	for _, p := range more {
+		if p.Kind != graph.KindLiteral {
+			word = append(word, p)
+			continue
+		}
+		w, done := stop(p.Str)
+		word = append(word, graph.Lit(w))
+		if done {
+			break
+		}
+	}
+	return finishWord(word)
+}
+
+func finishWord(parts []graph.Value) (graph.Value, bool) {
+	v := graph.Concat(parts...)
+	if s, ok := v.Literal(); ok && (s == "" || strings.HasPrefix(s, "-")) {
+		return graph.Value{}, false
+	}
+	if v.Kind == graph.KindUnknown {
+		return graph.Value{}, false
+	}
+	return v, true
+}

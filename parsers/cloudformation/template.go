@@ -1,0 +1,290 @@
+// Package cloudformation turns a CloudFormation template (YAML or JSON, short
+// and long intrinsic forms) into graph facts with source positions. It never
+// judges: rules do that on the graph.
+package cloudformation
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Options carry what the user knows beyond the file.
+type Options struct {
+	// Params are parameter values (`--param K=V`); they override defaults.
+	// Pseudo parameters such as AWS::StackName may be given too.
+	Params map[string]string
+}
+
+type parameter struct {
+	name  string
+	typ   string
+	value graph.Value // literal when a value or default is known
+	known bool
+}
+
+type resource struct {
+	id       string
+	typ      string
+	key      *yaml.Node // the logical ID node: where findings about the resource point
+	props    *yaml.Node // mapping, or nil
+	metadata *yaml.Node
+	// exists is No when its condition is false (the resource is dropped),
+	// Unknown when the condition cannot be evaluated.
+	exists graph.Tri
+}
+
+type template struct {
+	file       string
+	opts       Options
+	params     map[string]*parameter
+	mappings   *yaml.Node
+	conditions map[string]*yaml.Node
+	condCache  map[string]graph.Tri
+	condBusy   map[string]bool
+	nameBusy   map[string]bool
+	resources  map[string]*resource
+	order      []*resource // file order
+	outputs    *yaml.Node
+	// hasMacro is set when a Transform other than SAM may rewrite values
+	// (e.g. QuickStartParameterResolver `~~/…~~` placeholders).
+	hasMacro bool
+	doc      *graph.Document
+	clusters map[string]*graph.Cluster
+	sgs      map[graph.SGKey]*graph.SecurityGroup
+}
+
+// IsTemplate reports whether a document is a CloudFormation template: it has
+// AWSTemplateFormatVersion, or Resources whose values have a Type, or it is
+// a bare resources map (a fragment such as eksctl's builder test data).
+func IsTemplate(doc *yaml.Node) bool {
+	root := docRoot(doc)
+	if root == nil || root.Kind != yaml.MappingNode {
+		return false
+	}
+	if mapGet(root, "AWSTemplateFormatVersion") != nil {
+		return true
+	}
+	if res := mapGet(root, "Resources"); res != nil && res.Kind == yaml.MappingNode {
+		return allTyped(res)
+	}
+	return allTyped(root)
+}
+
+// allTyped: a non-empty mapping whose every value is a mapping with a
+// string Type of the form "X::Y…".
+func allTyped(m *yaml.Node) bool {
+	if len(m.Content) == 0 {
+		return false
+	}
+	for i := 1; i < len(m.Content); i += 2 {
+		v := m.Content[i]
+		if v.Kind != yaml.MappingNode {
+			return false
+		}
+		t := mapGet(v, "Type")
+		if t == nil || t.Kind != yaml.ScalarNode || !strings.Contains(t.Value, "::") {
+			return false
+		}
+	}
+	return true
+}
+
+func docRoot(doc *yaml.Node) *yaml.Node {
+	if doc == nil {
+		return nil
+	}
+	if doc.Kind == yaml.DocumentNode {
+		if len(doc.Content) == 0 {
+			return nil
+		}
+		return doc.Content[0]
+	}
+	return doc
+}
+
+// Parse builds the graph facts of one template document.
+func Parse(file string, doc *yaml.Node, opts Options) (*graph.Document, error) {
+	root := docRoot(doc)
+	if root == nil || root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("not a CloudFormation template")
+	}
+	t := &template{
+		file: file, opts: opts,
+		params:     map[string]*parameter{},
+		conditions: map[string]*yaml.Node{},
+		condCache:  map[string]graph.Tri{},
+		condBusy:   map[string]bool{},
+		nameBusy:   map[string]bool{},
+		resources:  map[string]*resource{},
+		doc:        &graph.Document{File: file, Aliases: map[graph.SGKey]graph.SGKey{}},
+	}
+	resources := mapGet(root, "Resources")
+	if resources == nil && mapGet(root, "AWSTemplateFormatVersion") == nil && allTyped(root) {
+		resources = root // fragment: a bare resources map
+	} else {
+		t.readTransform(mapGet(root, "Transform"))
+		if err := t.readParameters(mapGet(root, "Parameters")); err != nil {
+			return nil, err
+		}
+		t.mappings = mapGet(root, "Mappings")
+		if c := mapGet(root, "Conditions"); c != nil && c.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(c.Content); i += 2 {
+				t.conditions[c.Content[i].Value] = c.Content[i+1]
+			}
+		}
+		t.outputs = mapGet(root, "Outputs")
+	}
+	if resources != nil {
+		if resources.Kind != yaml.MappingNode {
+			return nil, posErr(resources, "Resources must be a mapping of logical IDs to resources")
+		}
+		for i := 0; i+1 < len(resources.Content); i += 2 {
+			k, v := resources.Content[i], resources.Content[i+1]
+			if v.Kind != yaml.MappingNode {
+				return nil, posErr(v, fmt.Sprintf("resource %s must be a mapping", k.Value))
+			}
+			typ := mapGet(v, "Type")
+			if typ == nil || typ.Kind != yaml.ScalarNode {
+				return nil, posErr(k, fmt.Sprintf("resource %s has no Type", k.Value))
+			}
+			r := &resource{id: k.Value, typ: typ.Value, key: k, metadata: mapGet(v, "Metadata"), exists: graph.Yes}
+			if p := mapGet(v, "Properties"); p != nil && p.Kind == yaml.MappingNode {
+				r.props = p
+			}
+			t.resources[r.id] = r
+			t.order = append(t.order, r)
+		}
+		// Conditions need every resource known (a Ref inside one is legal
+		// only to parameters, but be lenient), so evaluate them after.
+		for i := 0; i+1 < len(resources.Content); i += 2 {
+			r := t.resources[resources.Content[i].Value]
+			if c := mapGet(resources.Content[i+1], "Condition"); c != nil && c.Kind == yaml.ScalarNode {
+				r.exists = t.cond(c.Value)
+			}
+		}
+	}
+	t.build()
+	return t.doc, nil
+}
+
+func (t *template) readTransform(n *yaml.Node) {
+	if n == nil {
+		return
+	}
+	names := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		names = n.Content
+	}
+	for _, x := range names {
+		if x.Kind == yaml.ScalarNode && !strings.HasPrefix(x.Value, "AWS::Serverless") {
+			t.hasMacro = true
+		}
+	}
+}
+
+func (t *template) readParameters(n *yaml.Node) error {
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return posErr(n, "Parameters must be a mapping")
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		name, def := n.Content[i].Value, n.Content[i+1]
+		p := &parameter{name: name}
+		if def.Kind == yaml.MappingNode {
+			if ty := mapGet(def, "Type"); ty != nil {
+				p.typ = ty.Value
+			}
+			if d := mapGet(def, "Default"); d != nil {
+				switch d.Kind {
+				case yaml.ScalarNode:
+					p.value, p.known = graph.Lit(d.Value), true
+				case yaml.SequenceNode: // list defaults written as YAML lists
+					var items []string
+					for _, it := range d.Content {
+						items = append(items, it.Value)
+					}
+					p.value, p.known = graph.Lit(strings.Join(items, ",")), true
+				}
+			}
+		}
+		if v, ok := t.opts.Params[name]; ok {
+			p.value, p.known = graph.Lit(v), true
+		}
+		if p.known && t.hasMacro && strings.Contains(p.value.Str, "~~") {
+			p.known = false // a macro placeholder, not a value
+		}
+		t.params[name] = p
+	}
+	return nil
+}
+
+// mapGet returns the value of key in a mapping node (the last one, should
+// duplicates survive), or nil.
+func mapGet(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out *yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			out = m.Content[i+1]
+		}
+	}
+	return out
+}
+
+// mapKey returns the key node of key in a mapping, for locations.
+func mapKey(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out *yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			out = m.Content[i]
+		}
+	}
+	return out
+}
+
+// loc is a node's location; scalar nodes also get an end column.
+func (t *template) loc(n *yaml.Node) graph.Location {
+	if n == nil {
+		return graph.Location{File: t.file}
+	}
+	l := graph.Location{File: t.file, Line: n.Line, Column: n.Column}
+	if n.Kind == yaml.ScalarNode && !strings.Contains(n.Value, "\n") {
+		w := utf8.RuneCountInString(n.Value)
+		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			w += 2
+		}
+		l.EndLine, l.EndColumn = n.Line, n.Column+w
+	}
+	return l
+}
+
+// ParseError is an error at a position in the file.
+type ParseError struct {
+	Line, Column int
+	Msg          string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
+}
+
+func posErr(n *yaml.Node, msg string) error {
+	return &ParseError{Line: n.Line, Column: n.Column, Msg: msg}
+}
+
+func (t *template) notify(n *yaml.Node, format string, args ...any) {
+	t.doc.Notifications = append(t.doc.Notifications, graph.Notification{
+		Level: "note", Loc: t.loc(n), Message: fmt.Sprintf(format, args...),
+	})
+}

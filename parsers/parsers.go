@@ -1,0 +1,74 @@
+// Package parsers detects the format of a file by its content and hands it
+// to the parser for that format. Parsers produce graph facts; they never
+// judge.
+package parsers
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/cloudformation"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
+)
+
+// Options are the user's inputs that parsers need.
+type Options struct {
+	// Params are CloudFormation parameter values (--param K=V).
+	Params map[string]string
+}
+
+// Result is what parsing one file gave.
+type Result struct {
+	// Format names the recognised format ("cloudformation"), or "" when the
+	// file is not one the tool reads.
+	Format string
+	Docs   []*graph.Document
+	Notes  []graph.Notification
+}
+
+// FileError is an error at a position of a file (Line 0 when unknown).
+type FileError struct {
+	Line, Column int
+	Msg          string
+}
+
+func (e *FileError) Error() string {
+	if e.Line == 0 {
+		return e.Msg
+	}
+	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
+}
+
+// Parse reads one file's bytes. file is the name used in locations.
+func Parse(file string, data []byte, opts Options) (Result, error) {
+	var res Result
+	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	isJSON := len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')
+	docs, warnings, err := yamltree.Parse(data, yamltree.Options{JSON: isJSON})
+	for _, w := range warnings {
+		res.Notes = append(res.Notes, graph.Notification{Level: "warning", Message: w.Msg,
+			Loc: graph.Location{File: file, Line: w.Line, Column: w.Column}})
+	}
+	if err != nil {
+		if e, ok := err.(*yamltree.Error); ok {
+			return res, &FileError{Line: e.Line, Column: e.Column, Msg: e.Msg}
+		}
+		return res, &FileError{Msg: err.Error()}
+	}
+	for _, d := range docs {
+		if !cloudformation.IsTemplate(d) {
+			continue
+		}
+		res.Format = "cloudformation"
+		doc, err := cloudformation.Parse(file, d, cloudformation.Options{Params: opts.Params})
+		if err != nil {
+			if e, ok := err.(*cloudformation.ParseError); ok {
+				return res, &FileError{Line: e.Line, Column: e.Column, Msg: e.Msg}
+			}
+			return res, &FileError{Msg: err.Error()}
+		}
+		res.Docs = append(res.Docs, doc)
+	}
+	return res, nil
+}

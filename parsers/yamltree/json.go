@@ -1,0 +1,132 @@
+package yamltree
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// parseJSON validates data strictly as JSON, then parses it with yaml.v3 (a
+// JSON text is a YAML flow document) and falls back to building the same node
+// tree from encoding/json tokens when yaml.v3 cannot read it.
+//
+// Strict validation matters: YAML flow syntax accepts things JSON does not,
+// such as the trailing comma in {"a": 1,}. The fallback matters because
+// yaml.v3 rejects some valid JSON (measured in TestJSONYAMLRejects): the
+// escape \/ ("found unknown escape character"), any \u escape of a UTF-16
+// surrogate, so every character outside the BMP written as a pair like
+// \ud83d\ude00 ("found invalid Unicode character escape code"), raw U+007F,
+// C1 controls and U+FFFE/U+FFFF inside strings ("control characters are not
+// allowed"), keys longer than 1024 characters (YAML's implicit key limit) and
+// a tab before the top-level value ("found character that cannot start any
+// token").
+func parseJSON(data []byte) ([]*yaml.Node, error) {
+	if !json.Valid(data) {
+		return nil, jsonError(data)
+	}
+	// yaml.v3 counts raw NEL, LS and PS as line breaks (shifting every later
+	// line number) and folds NEL inside quoted strings ("x\u0085y" reads as
+	// "x y"), silently changing valid JSON, so such input goes straight to
+	// the fallback, which breaks lines at LF, CRLF and CR only.
+	if !bytes.Contains(data, []byte("\u0085")) && !bytes.Contains(data, []byte("\u2028")) &&
+		!bytes.Contains(data, []byte("\u2029")) {
+		if docs, err := parseYAML(data); err == nil && len(docs) == 1 {
+			return docs, nil
+		}
+	}
+	doc, err := jsonTree(data)
+	if err != nil {
+		return nil, err
+	}
+	return []*yaml.Node{doc}, nil
+}
+
+// jsonError positions the syntax error json.Valid found.
+func jsonError(data []byte) error {
+	var raw json.RawMessage
+	err := json.Unmarshal(data, &raw)
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return &Error{Msg: "invalid JSON"}
+	}
+	msg := se.Error()
+	// Offset counts the bytes read, the offending one included.
+	off := max(int(se.Offset)-1, 0)
+	switch {
+	case strings.HasSuffix(msg, "exceeded max depth"): // encoding/json's own limit
+		msg = "nesting exceeds maximum depth of 10000"
+	case msg == "unexpected end of JSON input":
+		off = len(bytes.TrimRight(data, " \t\r\n")) // just after the last token
+	}
+	line, col := position(data, off)
+	return &Error{Line: line, Column: col, Msg: "invalid JSON: " + msg}
+}
+
+// jsonTree builds, from encoding/json tokens, the node tree yaml.v3 produces
+// for a JSON text: flow-style mappings and sequences, double-quoted !!str
+// scalars, and numbers, booleans and null as plain scalars kept as written,
+// every node positioned like yaml.v3 (1-based line, column in code points).
+// data must be valid JSON. The loop is iterative, so depth is not a concern.
+func jsonTree(data []byte) (*yaml.Node, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	cur := cursor{data: data, line: 1, col: 1}
+	doc := &yaml.Node{Kind: yaml.DocumentNode}
+	stack := []*yaml.Node{doc}
+	for {
+		// InputOffset is the end of the previous token; the next one starts
+		// after whitespace and the ',' or ':' that Token consumes silently.
+		start := int(dec.InputOffset())
+		for start < len(data) && bytes.IndexByte([]byte(" \t\r\n,:"), data[start]) >= 0 {
+			start++
+		}
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, &Error{Msg: fmt.Sprintf("invalid JSON: %v", err)}
+		}
+		n := &yaml.Node{Kind: yaml.ScalarNode}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				n = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle}
+			case '[':
+				n = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+			default:
+				stack = stack[:len(stack)-1]
+				continue
+			}
+		case string:
+			n.Tag, n.Value, n.Style = "!!str", t, yaml.DoubleQuotedStyle
+		case json.Number:
+			n.Value = t.String()
+		case bool:
+			n.Value = fmt.Sprint(t)
+		case nil:
+			n.Value = "null"
+		}
+		if n.Kind == yaml.ScalarNode && n.Tag == "" {
+			n.Tag = n.ShortTag() // yaml.v3's own resolution: !!int, !!float, !!bool, !!null
+		}
+		cur.advance(start)
+		n.Line, n.Column = cur.line, cur.col
+		parent := stack[len(stack)-1]
+		parent.Content = append(parent.Content, n)
+		if n.Kind != yaml.ScalarNode {
+			stack = append(stack, n)
+		}
+	}
+	if len(doc.Content) != 1 {
+		return nil, &Error{Msg: "invalid JSON: expected exactly one value"}
+	}
+	doc.Line, doc.Column = doc.Content[0].Line, doc.Content[0].Column
+	return doc, nil
+}

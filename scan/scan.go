@@ -1,0 +1,290 @@
+// Package scan is the driver: it finds files, parses them in parallel,
+// links the graph, runs the rules and returns a report. It holds no
+// format knowledge and no rule logic.
+package scan
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers"
+	"github.com/eks-sg-lint/eks-sg-lint/report"
+)
+
+// DefaultMaxFileSize is the largest file read (larger ones are errors).
+const DefaultMaxFileSize = 8 << 20
+
+// Options configure a scan.
+type Options struct {
+	// Params are CloudFormation parameter values (--param K=V).
+	Params map[string]string
+	// Rules to run; nil means all.
+	Rules []*analyzer.Analyzer
+	// MaxFileSize in bytes; 0 means DefaultMaxFileSize.
+	MaxFileSize int64
+	// WorkDir is what output paths are relative to; "" means the
+	// process's working directory.
+	WorkDir string
+	// ToolName and Version label the report.
+	ToolName, Version string
+}
+
+// extensions of files read when walking folders.
+var extensions = map[string]bool{".yaml": true, ".yml": true, ".json": true, ".template": true}
+
+// skipDirs are folders never walked into. cdk.out is NOT skipped: it holds
+// synthesized templates.
+var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true}
+
+type input struct {
+	abs, display string
+	explicit     bool
+}
+
+type parsed struct {
+	in     input
+	res    parsers.Result
+	err    *report.FileError
+	ignore bool
+}
+
+// Run scans the paths (files or folders; none means ".").
+func Run(paths []string, opts Options) *report.Report {
+	rep := &report.Report{ToolName: opts.ToolName, Version: opts.Version, Rules: opts.Rules}
+	if rep.Rules == nil {
+		rep.Rules = analyzer.All()
+	}
+	wd := opts.WorkDir
+	if wd == "" {
+		wd, _ = os.Getwd()
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	inputs, errs := collect(paths, wd)
+	rep.Errors = append(rep.Errors, errs...)
+
+	results := make([]parsed, len(inputs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, in := range inputs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int, in input) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			results[i] = parseOne(in, opts)
+		}(i, in)
+	}
+	wg.Wait()
+
+	var docs []*graph.Document
+	var notes []graph.Notification
+	for _, p := range results {
+		if p.ignore {
+			continue
+		}
+		notes = append(notes, p.res.Notes...)
+		if p.err != nil {
+			rep.Errors = append(rep.Errors, *p.err)
+			rep.Files = append(rep.Files, p.in.display)
+			continue
+		}
+		if p.res.Format == "" {
+			if p.in.explicit {
+				notes = append(notes, graph.Notification{Level: "note", Loc: graph.Location{File: p.in.display},
+					Message: "not a CloudFormation template; skipped"})
+			}
+			continue
+		}
+		rep.Files = append(rep.Files, p.in.display)
+		docs = append(docs, p.res.Docs...)
+	}
+	g := graph.Merge(docs)
+	findings, ruleNotes := analyzer.Run(g, rep.Rules)
+	rep.Findings = findings
+	notes = append(notes, g.Notifications...)
+	notes = append(notes, ruleNotes...)
+	sortNotes(notes)
+	rep.Notifications = notes
+	sort.SliceStable(rep.Errors, func(i, j int) bool { return rep.Errors[i].Loc.Less(rep.Errors[j].Loc) })
+	return rep
+}
+
+func parseOne(in input, opts Options) (p parsed) {
+	p.in = in
+	defer func() {
+		if r := recover(); r != nil {
+			p.err = &report.FileError{Loc: graph.Location{File: in.display},
+				Message: fmt.Sprintf("internal error while parsing: %v (please report this file)", r)}
+		}
+	}()
+	limit := opts.MaxFileSize
+	if limit <= 0 {
+		limit = DefaultMaxFileSize
+	}
+	f, err := os.Open(in.abs)
+	if err != nil {
+		p.err = &report.FileError{Loc: graph.Location{File: in.display}, Message: describe(err)}
+		return p
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		p.err = &report.FileError{Loc: graph.Location{File: in.display}, Message: describe(err)}
+		return p
+	}
+	if int64(len(data)) > limit {
+		msg := fmt.Sprintf("file is larger than %d bytes; raise --max-file-size to scan it", limit)
+		if !in.explicit {
+			// Large data files in a walked folder are not templates people
+			// write; say so only with -v.
+			p.res.Notes = []graph.Notification{{Level: "note", Loc: graph.Location{File: in.display}, Message: msg + "; skipped"}}
+			return p
+		}
+		p.err = &report.FileError{Loc: graph.Location{File: in.display}, Message: msg}
+		return p
+	}
+	res, err := parsers.Parse(in.display, data, parsers.Options{Params: opts.Params})
+	p.res = res
+	if err != nil {
+		if !in.explicit && res.Format == "" && !looksLikeIaC(in.abs, data) {
+			// A broken file that is not ours (a CI workflow, a Helm chart
+			// with template syntax) in a walked folder is not our error.
+			p.ignore = true
+			return p
+		}
+		var fe *parsers.FileError
+		loc := graph.Location{File: in.display}
+		msg := err.Error()
+		if errors.As(err, &fe) {
+			loc.Line, loc.Column, msg = fe.Line, fe.Column, fe.Msg
+		}
+		p.err = &report.FileError{Loc: loc, Message: msg}
+	}
+	return p
+}
+
+// looksLikeIaC is a cheap guess, for files that fail to parse, whether the
+// user meant them as input: broken templates must be reported, broken
+// unrelated YAML must not.
+func looksLikeIaC(path string, data []byte) bool {
+	s := string(data)
+	if len(s) > 64<<10 {
+		s = s[:64<<10]
+	}
+	for _, marker := range []string{"AWSTemplateFormatVersion", "Resources:", "\"Resources\"", "AWS::", "eksctl.io/", "SecurityGroups", "\"cluster\""} {
+		if strings.Contains(s, marker) {
+			return true
+		}
+	}
+	return strings.HasSuffix(path, ".template")
+}
+
+func describe(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// collect expands paths into files, each once, in sorted order.
+func collect(paths []string, wd string) ([]input, []report.FileError) {
+	var out []input
+	var errs []report.FileError
+	seen := map[string]bool{}
+	add := func(abs string, explicit bool) {
+		key := abs
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			key = real
+		}
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		out = append(out, input{abs: abs, display: DisplayPath(abs, wd), explicit: explicit})
+	}
+	for _, p := range paths {
+		abs := p
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(wd, p)
+		}
+		st, err := os.Stat(abs)
+		if err != nil {
+			errs = append(errs, report.FileError{Loc: graph.Location{File: DisplayPath(abs, wd)}, Message: describe(err)})
+			continue
+		}
+		if !st.IsDir() {
+			add(abs, true)
+			continue
+		}
+		err = filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				errs = append(errs, report.FileError{Loc: graph.Location{File: DisplayPath(path, wd)}, Message: describe(err)})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if path != abs && skipDirs[d.Name()] {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			// Symlinks to folders are not followed (no loops); symlinks
+			// to files are read like files.
+			if d.Type()&fs.ModeSymlink != 0 {
+				if st, err := os.Stat(path); err != nil || st.IsDir() {
+					return nil
+				}
+			} else if !d.Type().IsRegular() {
+				return nil
+			}
+			if extensions[strings.ToLower(filepath.Ext(path))] {
+				add(path, false)
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, report.FileError{Loc: graph.Location{File: DisplayPath(abs, wd)}, Message: describe(err)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].display < out[j].display })
+	return out, errs
+}
+
+// DisplayPath names a file in output: relative to wd with forward slashes
+// when inside it, else absolute (DESIGN.md, "Paths in output").
+func DisplayPath(abs, wd string) string {
+	abs = filepath.Clean(abs)
+	if wd != "" {
+		if rel, err := filepath.Rel(wd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(abs)
+}
+
+func sortNotes(ns []graph.Notification) {
+	sort.SliceStable(ns, func(i, j int) bool {
+		if ns[i].Loc != ns[j].Loc {
+			return ns[i].Loc.Less(ns[j].Loc)
+		}
+		if ns[i].Rule != ns[j].Rule {
+			return ns[i].Rule < ns[j].Rule
+		}
+		return ns[i].Message < ns[j].Message
+	})
+}
