@@ -15,10 +15,13 @@ const fixtures = "../testdata/rules"
 
 // TestRuleFixtures scans every fixture and compares findings with the
 // `# want:` expectations written inside it.
+// The README's examples are fixtures too, so what it shows is tested.
 func TestRuleFixtures(t *testing.T) {
-	for _, unit := range fixturetest.Units(t, fixtures) {
-		name, _ := filepath.Rel(fixtures, unit)
-		t.Run(filepath.ToSlash(name), func(t *testing.T) { fixturetest.Run(t, unit) })
+	for _, dir := range []string{fixtures, "../testdata/examples"} {
+		for _, unit := range fixturetest.Units(t, dir) {
+			name, _ := filepath.Rel(filepath.Dir(dir), unit)
+			t.Run(filepath.ToSlash(name), func(t *testing.T) { fixturetest.Run(t, unit) })
+		}
 	}
 }
 
@@ -80,4 +83,19 @@ func wantText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestReadmeListsEveryRule keeps the README's rule table in step with the
+// registry.
+func TestReadmeListsEveryRule(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range analyzer.All() {
+		row := "| " + a.ID + " | " + a.Name + " | " + string(a.Level) + " |"
+		if !strings.Contains(string(data), row) {
+			t.Errorf("README.md has no rule table row starting %q", row)
+		}
+	}
 }
