@@ -19,8 +19,11 @@ type Location struct {
 func (l Location) IsZero() bool { return l.File == "" && l.Line == 0 }
 
 func (l Location) String() string {
-	if l.Line == 0 {
+	switch {
+	case l.Line == 0:
 		return l.File
+	case l.Column == 0:
+		return fmt.Sprintf("%s:%d", l.File, l.Line)
 	}
 	return fmt.Sprintf("%s:%d:%d", l.File, l.Line, l.Column)
 }

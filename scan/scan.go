@@ -229,7 +229,14 @@ func collect(paths []string, wd string) ([]input, []report.FileError) {
 			add(abs, true)
 			continue
 		}
-		err = filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
+		// WalkDir does not follow a symlinked root: walk its target and
+		// name files under the path the user gave.
+		root := abs
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			root = real
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			path = abs + strings.TrimPrefix(path, root)
 			if err != nil {
 				errs = append(errs, report.FileError{Loc: graph.Location{File: DisplayPath(path, wd)}, Message: describe(err)})
 				if d != nil && d.IsDir() {

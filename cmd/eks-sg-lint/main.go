@@ -107,16 +107,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 			}
 			return 2
 		}
-		rest = fset.Args()
-		if len(rest) == 0 {
+		left := fset.Args()
+		// The flag package swallows "--"; after it everything is a path.
+		if consumed := len(rest) - len(left); consumed > 0 && rest[consumed-1] == "--" {
+			paths = append(paths, left...)
 			break
 		}
-		if rest[0] == "--" {
-			paths = append(paths, rest[1:]...)
+		if len(left) == 0 {
 			break
 		}
-		paths = append(paths, rest[0])
-		rest = rest[1:]
+		paths = append(paths, left[0])
+		rest = left[1:]
 	}
 	if *showVersion {
 		fmt.Fprintf(stdout, "eks-sg-lint %s\n", toolVersion())

@@ -33,8 +33,7 @@ func parseJSON(data []byte) ([]*yaml.Node, error) {
 	// line number) and folds NEL inside quoted strings ("x\u0085y" reads as
 	// "x y"), silently changing valid JSON, so such input goes straight to
 	// the fallback, which breaks lines at LF, CRLF and CR only.
-	if !bytes.Contains(data, []byte("\u0085")) && !bytes.Contains(data, []byte("\u2028")) &&
-		!bytes.Contains(data, []byte("\u2029")) {
+	if !bytes.ContainsAny(data, "\u0085\u2028\u2029") {
 		if docs, err := parseYAML(data); err == nil && len(docs) == 1 {
 			return docs, nil
 		}
@@ -82,7 +81,7 @@ func jsonTree(data []byte) (*yaml.Node, error) {
 		// InputOffset is the end of the previous token; the next one starts
 		// after whitespace and the ',' or ':' that Token consumes silently.
 		start := int(dec.InputOffset())
-		for start < len(data) && bytes.IndexByte([]byte(" \t\r\n,:"), data[start]) >= 0 {
+		for start < len(data) && isSep(data[start]) {
 			start++
 		}
 		tok, err := dec.Token()
@@ -129,4 +128,8 @@ func jsonTree(data []byte) (*yaml.Node, error) {
 	}
 	doc.Line, doc.Column = doc.Content[0].Line, doc.Content[0].Column
 	return doc, nil
+}
+
+func isSep(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == ',' || b == ':'
 }
