@@ -5,10 +5,13 @@ package parsers
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/awsjson"
 	"github.com/eks-sg-lint/eks-sg-lint/parsers/cloudformation"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/eksctl"
 	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
 )
 
@@ -57,18 +60,40 @@ func Parse(file string, data []byte, opts Options) (Result, error) {
 		return res, &FileError{Msg: err.Error()}
 	}
 	for _, d := range docs {
-		if !cloudformation.IsTemplate(d) {
+		var doc *graph.Document
+		var err error
+		switch {
+		case cloudformation.IsTemplate(d):
+			res.Format = "cloudformation"
+			doc, err = cloudformation.Parse(file, d, cloudformation.Options{Params: opts.Params})
+		case eksctl.IsClusterConfig(d):
+			res.Format = "eksctl"
+			doc, err = eksctl.Parse(file, d)
+		case awsjson.Detect(d) != "":
+			res.Format = "aws-cli-json"
+			doc, err = awsjson.Parse(file, d)
+		default:
 			continue
 		}
-		res.Format = "cloudformation"
-		doc, err := cloudformation.Parse(file, d, cloudformation.Options{Params: opts.Params})
 		if err != nil {
-			if e, ok := err.(*cloudformation.ParseError); ok {
-				return res, &FileError{Line: e.Line, Column: e.Column, Msg: e.Msg}
-			}
-			return res, &FileError{Msg: err.Error()}
+			return res, positioned(err)
 		}
 		res.Docs = append(res.Docs, doc)
 	}
 	return res, nil
+}
+
+// positioned turns a parser's error into a FileError, keeping its position
+// when the parser gave one (any error with Line and Column fields).
+func positioned(err error) *FileError {
+	var p interface{ Position() (int, int) }
+	if errors.As(err, &p) {
+		line, col := p.Position()
+		msg := err.Error()
+		if m, ok := err.(interface{ Message() string }); ok {
+			msg = m.Message()
+		}
+		return &FileError{Line: line, Column: col, Msg: msg}
+	}
+	return &FileError{Msg: err.Error()}
 }

@@ -279,6 +279,12 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
 }
 
+// Position and Message let callers keep the position without knowing the type.
+func (e *ParseError) Position() (int, int) { return e.Line, e.Column }
+
+// Message is the error without its position.
+func (e *ParseError) Message() string { return e.Msg }
+
 func posErr(n *yaml.Node, msg string) error {
 	return &ParseError{Line: n.Line, Column: n.Column, Msg: msg}
 }
