@@ -1,0 +1,230 @@
+package graph
+
+import (
+	"sort"
+	"strings"
+)
+
+// Endpoint is one side of a flow: the set of security groups on its
+// network interfaces (RULES.md: the control plane = the cluster SG plus the
+// control-plane SGs; a node group = its node SGs).
+type Endpoint struct {
+	Name string
+	SGs  []SGMember
+	// Open is true when more groups may be attached than the files show.
+	Open bool
+}
+
+// ControlPlane is the endpoint of a cluster's control plane.
+func (g *Graph) ControlPlane(c *Cluster) Endpoint {
+	e := Endpoint{Name: "control plane of cluster " + quote(c.DisplayName()), Open: !c.Defined || c.ControlPlaneSGsOpen}
+	e.SGs = append(e.SGs, c.ControlPlaneSGs...)
+	if c.HasClusterSG() {
+		if c.ClusterSG == "" {
+			e.Open = true
+		} else {
+			e.SGs = append(e.SGs, SGMember{SG: c.ClusterSG, Certain: true, Loc: c.Loc})
+		}
+	}
+	return e
+}
+
+// Nodes is the endpoint of a node group.
+func (g *Graph) Nodes(ng *NodeGroup) Endpoint {
+	return Endpoint{Name: "node group " + quote(ng.Name), SGs: ng.SGs, Open: ng.SGsOpen}
+}
+
+func quote(s string) string { return `"` + s + `"` }
+
+// Permits is the traffic a rule certainly allows (nothing when its
+// protocol or ports are unknown).
+func (r *Rule) Permits() Traffic {
+	switch {
+	case r.Protocol == ProtoAll:
+		return AllTraffic()
+	case r.Protocol == ProtoUnknown || !r.PortsKnown:
+		return NoTraffic()
+	case r.Protocol == ProtoTCP || r.Protocol == ProtoUDP:
+		return ProtocolPorts(r.Protocol, Ports(r.FromPort, r.ToPort))
+	case (r.Protocol == ProtoICMP || r.Protocol == ProtoICMPv6) && r.FromPort != -1:
+		return NoTraffic() // one ICMP type: not the whole protocol
+	}
+	return ProtocolPorts(r.Protocol, AllPorts())
+}
+
+// MayPermit is the most a rule could allow.
+func (r *Rule) MayPermit() Traffic {
+	switch {
+	case r.Protocol == ProtoAll || r.Protocol == ProtoUnknown:
+		return AllTraffic()
+	case !r.PortsKnown || (r.Protocol != ProtoTCP && r.Protocol != ProtoUDP):
+		return ProtocolPorts(r.Protocol, AllPorts())
+	}
+	return ProtocolPorts(r.Protocol, Ports(r.FromPort, r.ToPort))
+}
+
+// Flow is the answer to "may this traffic go from A to B?".
+type Flow struct {
+	// Asked is the traffic in question.
+	Asked Traffic
+	// Allowed is the part of Asked proven to flow; Blocked the part proven
+	// not to (every group on both sides fully known); the rest is unknown.
+	Allowed, Blocked Traffic
+	// EgressBlocked and IngressBlocked are the parts of Asked that the
+	// source's egress, or the destination's ingress, certainly refuses.
+	EgressBlocked, IngressBlocked Traffic
+	// Evidence: the rules that allow the proven part.
+	EgressRules, IngressRules []*Rule
+	// IngressFromSource is what the destination admits from the source for
+	// certain (all traffic, not only Asked), for messages such as "admits
+	// only TCP 443".
+	IngressFromSource Traffic
+}
+
+// Result summarises a flow: Yes when all of Asked is allowed, No when all
+// of it is blocked, Unknown otherwise.
+func (f Flow) Result() Tri {
+	switch {
+	case f.Allowed.Covers(f.Asked):
+		return Yes
+	case f.Blocked.Covers(f.Asked):
+		return No
+	}
+	return Unknown
+}
+
+// Reach answers whether traffic can flow from one endpoint to another.
+// Traffic flows when some egress rule of the source allows it towards the
+// destination AND some ingress rule of the destination allows it from the
+// source; rules are allow-only and unioned over all groups of a side.
+func (g *Graph) Reach(from, to Endpoint, asked Traffic) Flow {
+	out, outMay, outRules := g.side(from, to, Egress, asked)
+	in, inMay, inRules := g.side(to, from, Ingress, asked)
+	f := Flow{Asked: asked, IngressFromSource: in}
+	f.Allowed = out.Intersect(in).Intersect(asked)
+	f.Blocked = asked.Minus(outMay.Intersect(inMay))
+	f.EgressBlocked = asked.Minus(outMay)
+	f.IngressBlocked = asked.Minus(inMay)
+	for _, r := range outRules {
+		if !r.Permits().Intersect(f.Allowed).IsEmpty() {
+			f.EgressRules = append(f.EgressRules, r)
+		}
+	}
+	for _, r := range inRules {
+		if !r.Permits().Intersect(f.Allowed).IsEmpty() {
+			f.IngressRules = append(f.IngressRules, r)
+		}
+	}
+	return f
+}
+
+// side computes what the groups of `self` certainly allow (sure) and might
+// allow (may) in one direction with respect to `peer`, plus the rules that
+// make up the certain part.
+func (g *Graph) side(self, peer Endpoint, dir Direction, asked Traffic) (sure, may Traffic, rules []*Rule) {
+	sure, may = NoTraffic(), NoTraffic()
+	if self.Open {
+		may = AllTraffic()
+	}
+	peerCertain := map[SGKey]bool{}
+	peerAny := map[SGKey]bool{}
+	for _, m := range peer.SGs {
+		peerAny[m.SG] = true
+		if m.Certain {
+			peerCertain[m.SG] = true
+		}
+	}
+	for _, m := range Distinct(self.SGs) {
+		sg := g.SGs[m.SG]
+		if sg == nil || !sg.Defined || sg.RulesOpen {
+			may = AllTraffic() // rules not fully known: anything may be allowed
+		}
+		if sg == nil {
+			continue
+		}
+		for _, r := range sg.Rules {
+			if r.Direction != dir {
+				continue
+			}
+			covers := g.peerCovers(r.Peer, peerCertain, peerAny, peer.Open)
+			if covers == No {
+				continue
+			}
+			may = may.Union(r.MayPermit())
+			if covers == Yes && r.Certain && m.Certain {
+				if p := r.Permits(); !p.IsEmpty() {
+					sure = sure.Union(p)
+					rules = append(rules, r)
+				}
+			}
+		}
+	}
+	sort.SliceStable(rules, func(i, j int) bool { return rules[i].Loc.Less(rules[j].Loc) })
+	return sure, may, rules
+}
+
+// peerCovers says whether a rule's peer includes the other endpoint.
+func (g *Graph) peerCovers(p Peer, certain, any map[SGKey]bool, peerOpen bool) Tri {
+	switch p.Kind {
+	case PeerSG:
+		if certain[p.SG] {
+			return Yes
+		}
+		if any[p.SG] || peerOpen {
+			return Unknown
+		}
+		// A group whose identity the files leave open (a parameter, an
+		// import, a custom resource) may be the same group as another.
+		if !g.IdentityKnown(p.SG) && len(any) > 0 {
+			return Unknown
+		}
+		for k := range any {
+			if !g.IdentityKnown(k) {
+				return Unknown
+			}
+		}
+		return No
+	case PeerCIDR:
+		if !p.CIDR.IsValid() {
+			return Unknown
+		}
+		// Every EKS node and control-plane interface has an IPv4 address,
+		// so 0.0.0.0/0 covers it; whether ::/0 or a narrower range covers
+		// it depends on addresses the files do not give.
+		if p.CIDR.Addr().Is4() && p.CIDR.Bits() == 0 {
+			return Yes
+		}
+		return Unknown
+	case PeerPrefixList:
+		return No // AWS service prefix lists do not hold cluster addresses
+	}
+	return Unknown
+}
+
+// IdentityKnown says whether the files settle which group a key is, so
+// that two such keys are provably different groups: groups the files
+// define, EKS-created groups, and physical sg-… IDs. Parameters, imports
+// and custom-resource outputs could be any group.
+func (g *Graph) IdentityKnown(k SGKey) bool {
+	if strings.HasPrefix(string(k), "sg-") {
+		return true
+	}
+	sg := g.SGs[k]
+	return sg != nil && (sg.Defined || sg.ClusterSGOf != "" || sg.RemoteAccessOf != "")
+}
+
+// Distinct merges repeated groups (certain if any mention is certain),
+// keeping first-seen order.
+func Distinct(ms []SGMember) []SGMember {
+	idx := map[SGKey]int{}
+	var out []SGMember
+	for _, m := range ms {
+		if i, ok := idx[m.SG]; ok {
+			out[i].Certain = out[i].Certain || m.Certain
+			continue
+		}
+		idx[m.SG] = len(out)
+		out = append(out, m)
+	}
+	return out
+}
