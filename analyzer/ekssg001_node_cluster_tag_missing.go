@@ -36,7 +36,7 @@ func runNodeClusterTagMissing(p *Pass) {
 			p.Skipf(ng.Loc, "%s: not all of its security groups are known, so a missing cluster tag cannot be proven", nodeGroupPhrase(ng, c))
 			continue
 		}
-		members := distinctMembers(ng.SGs)
+		members := graph.Distinct(ng.SGs)
 		if len(members) == 0 {
 			continue
 		}

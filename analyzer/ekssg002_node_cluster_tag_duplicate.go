@@ -38,7 +38,7 @@ func runNodeClusterTagDuplicate(p *Pass) {
 			tag *graph.Tag
 		}
 		var all []tagged
-		for _, m := range distinctMembers(ng.SGs) {
+		for _, m := range graph.Distinct(ng.SGs) {
 			if !m.Certain {
 				continue
 			}

@@ -38,7 +38,7 @@ func runNodeClusterTagValue(p *Pass) {
 		var only *graph.Tag
 		var onlySG *graph.SecurityGroup
 		count, decided := 0, true
-		for _, m := range distinctMembers(ng.SGs) {
+		for _, m := range graph.Distinct(ng.SGs) {
 			sg := g.SG(m.SG)
 			tag, carries := g.ClusterTag(sg, c)
 			switch {

@@ -2,6 +2,8 @@ package analyzer
 
 import (
 	"fmt"
+
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
 )
 
 // ControlPlaneSGAttachedElsewhere is EKSSG011.
@@ -30,7 +32,7 @@ func runControlPlaneSGAttachedElsewhere(p *Pass) {
 		if !c.Defined {
 			continue
 		}
-		for _, m := range distinctMembers(c.ControlPlaneSGs) {
+		for _, m := range graph.Distinct(c.ControlPlaneSGs) {
 			sg := g.SG(m.SG)
 			if !m.Certain || sg == nil || sg.ClusterSGOf != "" {
 				continue

@@ -33,7 +33,7 @@ func runNodeGroupWithoutClusterSG(p *Pass) {
 		if c == nil || !c.HasClusterSG() || ng.SGsOpen {
 			continue
 		}
-		members := distinctMembers(ng.SGs)
+		members := graph.Distinct(ng.SGs)
 		if len(members) == 0 {
 			continue
 		}

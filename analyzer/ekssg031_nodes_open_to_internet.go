@@ -35,7 +35,7 @@ func runNodesOpenToInternet(p *Pass) {
 	var sites []*site
 	byRule := map[*graph.Rule]*site{}
 	for _, ng := range g.NodeGroups {
-		for _, m := range distinctMembers(ng.SGs) {
+		for _, m := range graph.Distinct(ng.SGs) {
 			sg := g.SG(m.SG)
 			if !m.Certain || sg == nil {
 				continue

@@ -30,21 +30,6 @@ func quoteJoin(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-// distinctMembers drops repeated groups (a group listed twice is one group).
-func distinctMembers(ms []graph.SGMember) []graph.SGMember {
-	seen := map[graph.SGKey]int{}
-	var out []graph.SGMember
-	for _, m := range ms {
-		if i, ok := seen[m.SG]; ok {
-			out[i].Certain = out[i].Certain || m.Certain
-			continue
-		}
-		seen[m.SG] = len(out)
-		out = append(out, m)
-	}
-	return out
-}
-
 // clusterOf returns a node group's cluster, or nil.
 func clusterOf(g *graph.Graph, ng *graph.NodeGroup) *graph.Cluster {
 	if ng.ClusterKey == "" {
@@ -52,3 +37,5 @@ func clusterOf(g *graph.Graph, ng *graph.NodeGroup) *graph.Cluster {
 	}
 	return g.Cluster(ng.ClusterKey)
 }
+
+func joinNames(names []string) string { return strings.Join(names, ", ") }

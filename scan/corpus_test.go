@@ -29,9 +29,14 @@ var corpusGolden = []string{
 	"amazon-eks-refarch-cloudformation__nodegroup.yaml EKSSG026",
 	"aws-cloudformation-templates__EKS__template.json EKSSG001",
 	"aws-cloudformation-templates__EKS__template.json EKSSG011",
+	// True: the nodes carry ControlPlaneSecurityGroup, whose
+	// ControlPlaneSecurityGroupIngress admits all traffic from itself, so
+	// the control plane reaches every privileged node port.
+	"aws-cloudformation-templates__EKS__template.json EKSSG024",
 	"aws-cloudformation-templates__EKS__template.json EKSSG026",
 	"aws-cloudformation-templates__EKS__template.yaml EKSSG001",
 	"aws-cloudformation-templates__EKS__template.yaml EKSSG011",
+	"aws-cloudformation-templates__EKS__template.yaml EKSSG024",
 	"aws-cloudformation-templates__EKS__template.yaml EKSSG026",
 	"checkov__EKSNodeGroupRemoteAccess-FAILED.yml EKSSG031",
 	"eks-airgapped-cluster__eks-airgapped-node-group.yaml EKSSG026",

@@ -83,6 +83,17 @@ Resources:
       LaunchTemplate:
         LaunchTemplateId: !Ref LaunchTemplate
         Version: "1"
+  # Rules as the AWS node-group template has them; the control-plane
+  # group is a parameter, so only the cluster-SG note is proven.
+  NodeSelf:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: {GroupId: !Ref NodeSecurityGroup, IpProtocol: "-1", SourceSecurityGroupId: !Ref NodeSecurityGroup}
+  NodeFromControlPlane:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: {GroupId: !Ref NodeSecurityGroup, IpProtocol: tcp, FromPort: 443, ToPort: 65535, SourceSecurityGroupId: !Ref ControlPlaneSecurityGroup}
+Parameters:
+  ControlPlaneSecurityGroup:
+    Type: AWS::EC2::SecurityGroup::Id
 `
 
 func write(t *testing.T, path, content string) {
@@ -176,12 +187,16 @@ func TestCollectSymlinkToFile(t *testing.T) {
 	if len(rep.Errors) != 0 {
 		t.Errorf("errors: %v", rep.Errors)
 	}
+	// Count the per-file note; the two copies of one cluster's nodes also
+	// (truly) cannot reach each other, which EKSSG022 reports.
 	files := map[string]int{}
 	for _, f := range rep.Findings {
-		files[f.Loc.File]++
+		if f.RuleID == "EKSSG026" {
+			files[f.Loc.File]++
+		}
 	}
 	if files["dir/link.yaml"] != 1 || files["dir/a.yaml"] != 1 || len(files) != 2 {
-		t.Errorf("findings per file = %v, want one in dir/a.yaml and one in dir/link.yaml", files)
+		t.Errorf("EKSSG026 findings per file = %v, want one in dir/a.yaml and one in dir/link.yaml", files)
 	}
 
 	// A symlink named explicitly is read too.

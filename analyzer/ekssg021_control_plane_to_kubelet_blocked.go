@@ -1,0 +1,68 @@
+package analyzer
+
+import (
+	"fmt"
+
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
+)
+
+// ControlPlaneToKubeletBlocked is EKSSG021.
+var ControlPlaneToKubeletBlocked = register(&Analyzer{
+	ID:    "EKSSG021",
+	Name:  "control-plane-to-kubelet-10250-blocked",
+	Level: LevelError,
+	Short: "The control plane cannot reach a node group's kubelet on TCP 10250.",
+	Full: "The API server reaches each node's kubelet on TCP 10250 for kubectl logs, exec, port-forward and " +
+		"metrics. AWS's minimum rules are outbound TCP 10250 from the control-plane security group to all " +
+		"node security groups, and inbound TCP 10250 on the nodes from the control-plane security group. " +
+		"This rule fires when every security group on both sides is known and no rule pair allows it; " +
+		"the message says which side blocks.",
+	Help: "Add an ingress rule on the node security group for TCP 10250 from the control-plane security " +
+		"group (AWS recommends TCP 1025-65535), and an egress rule on the control-plane security group " +
+		"to the node security group if its egress is restricted.",
+	SecuritySeverity: "6.0",
+	Tags:             []string{"eks", "security-group", "reachability"},
+	Run:              runControlPlaneToKubeletBlocked,
+})
+
+func runControlPlaneToKubeletBlocked(p *Pass) {
+	g := p.Graph
+	asked := tcp(10250, 10250)
+	sites := &siteSet{}
+	for _, ng := range g.NodeGroups {
+		c := clusterOf(g, ng)
+		if c == nil {
+			continue
+		}
+		nodes, cp := g.Nodes(ng), g.ControlPlane(c)
+		f := g.Reach(cp, nodes, asked)
+		switch f.Result() {
+		case graph.Yes:
+			continue
+		case graph.Unknown:
+			p.Skipf(ng.Loc, "%s: whether the control plane reaches its kubelet on TCP 10250 depends on security groups the files do not fully describe", nodeGroupPhrase(ng, c))
+			continue
+		}
+		nodeSG, _ := fixTarget(g, nodes)
+		cpSG, _ := fixTarget(g, cp)
+		if nodeSG == nil || cpSG == nil {
+			continue
+		}
+		if !f.IngressBlocked.IsEmpty() {
+			admits := f.IngressFromSource.String()
+			if admits == "" {
+				admits = "nothing"
+			} else {
+				admits = "only " + admits
+			}
+			sites.add(nodeSG.Loc, ng, []Related{{Loc: cpSG.Loc, Message: "control-plane security group " + cpSG.Name}},
+				fmt.Sprintf("control plane of cluster %q cannot reach {nodes} on TCP 10250: their security groups (%s) admit %s from the control plane (%s); add an ingress rule for TCP 10250 (AWS recommends 1025-65535) from %s to %s.",
+					c.DisplayName(), endpointSGNames(g, nodes), admits, endpointSGNames(g, cp), cpSG.Name, nodeSG.Name))
+			continue
+		}
+		sites.add(cpSG.Loc, ng, []Related{{Loc: nodeSG.Loc, Message: "node security group " + nodeSG.Name}},
+			fmt.Sprintf("control plane of cluster %q cannot reach {nodes} on TCP 10250: the egress of the control plane's security groups (%s) allows no TCP 10250 to them; add an egress rule for TCP 10250 (AWS recommends 1025-65535) from %s to %s.",
+				c.DisplayName(), endpointSGNames(g, cp), cpSG.Name, nodeSG.Name))
+	}
+	sites.report(p)
+}

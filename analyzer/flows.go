@@ -1,0 +1,114 @@
+package analyzer
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
+)
+
+// Shared by the port rules (EKSSG020-025, 027): naming the groups of an
+// endpoint and picking the group a fix belongs on.
+
+// tcp is TCP on the given ports.
+func tcp(from, to int) graph.Traffic {
+	return graph.ProtocolPorts(graph.ProtoTCP, graph.Ports(from, to))
+}
+
+// endpointSGNames lists the certain groups of an endpoint for messages.
+func endpointSGNames(g *graph.Graph, e graph.Endpoint) string {
+	var names []string
+	for _, m := range graph.Distinct(e.SGs) {
+		if m.Certain {
+			names = append(names, g.SGName(m.SG))
+		}
+	}
+	if len(names) == 0 {
+		return "no known security group"
+	}
+	return strings.Join(names, ", ")
+}
+
+// fixTarget picks the group of an endpoint a new rule should go on: the
+// first group the files define (a template resource or an eksctl group),
+// preferring one that is not EKS-created; ok is false when none is known.
+func fixTarget(g *graph.Graph, e graph.Endpoint) (*graph.SecurityGroup, bool) {
+	var fallback *graph.SecurityGroup
+	for _, m := range graph.Distinct(e.SGs) {
+		sg := g.SG(m.SG)
+		if sg == nil || !m.Certain || sg.RemoteAccessOf != "" {
+			continue
+		}
+		if sg.Defined && sg.ClusterSGOf == "" {
+			return sg, true
+		}
+		if fallback == nil {
+			fallback = sg
+		}
+	}
+	return fallback, fallback != nil
+}
+
+// nodeGroupsByCluster groups node groups by their cluster, in graph order.
+func nodeGroupsByCluster(g *graph.Graph) ([]*graph.Cluster, map[*graph.Cluster][]*graph.NodeGroup) {
+	var order []*graph.Cluster
+	by := map[*graph.Cluster][]*graph.NodeGroup{}
+	for _, ng := range g.NodeGroups {
+		c := clusterOf(g, ng)
+		if c == nil {
+			continue
+		}
+		if _, ok := by[c]; !ok {
+			order = append(order, c)
+		}
+		by[c] = append(by[c], ng)
+	}
+	return order, by
+}
+
+// relatedRules points at the rules of a flow's evidence.
+func relatedRules(rules []*graph.Rule, what string) []Related {
+	var out []Related
+	for _, r := range rules {
+		if !r.Loc.IsZero() {
+			out = append(out, Related{Loc: r.Loc, Message: what})
+		}
+	}
+	return out
+}
+
+// siteSet gathers node groups that share one finding (same place, same
+// fix): node groups on the same security groups get one finding naming
+// them all. The message names them where it says {nodes}.
+type siteSet struct {
+	order []*site
+	byKey map[string]*site
+}
+
+type site struct {
+	loc     graph.Location
+	format  string
+	names   []string
+	related []Related
+}
+
+func (s *siteSet) add(loc graph.Location, ng *graph.NodeGroup, related []Related, format string) {
+	if s.byKey == nil {
+		s.byKey = map[string]*site{}
+	}
+	key := loc.String() + "\x00" + format
+	st := s.byKey[key]
+	if st == nil {
+		st = &site{loc: loc, format: format, related: related}
+		s.byKey[key] = st
+		s.order = append(s.order, st)
+	}
+	st.names = append(st.names, fmt.Sprintf("%s %q", ng.Kind, ng.Name))
+	st.related = append(st.related, Related{Loc: ng.Loc, Message: fmt.Sprintf("node group %q", ng.Name)})
+}
+
+func (s *siteSet) report(p *Pass) {
+	for _, st := range s.order {
+		p.Reportf(st.loc, st.related, "%s", strings.Replace(st.format, "{nodes}", strings.Join(st.names, " and "), 1))
+	}
+}
