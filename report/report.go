@@ -25,6 +25,8 @@ type Report struct {
 	Errors        []FileError
 	// Files are the files scanned, as named in output.
 	Files []string
+	// Graph is the linked model (for diagrams); nil when not scanned.
+	Graph *graph.Graph
 }
 
 // Summary counts findings by level and files.

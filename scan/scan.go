@@ -113,6 +113,7 @@ func Run(paths []string, opts Options) *report.Report {
 	g := graph.Merge(docs)
 	findings, ruleNotes := analyzer.Run(g, rep.Rules)
 	rep.Findings = findings
+	rep.Graph = g
 	notes = append(notes, g.Notifications...)
 	notes = append(notes, ruleNotes...)
 	sortNotes(notes)

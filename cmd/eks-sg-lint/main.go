@@ -81,15 +81,20 @@ func toolVersion() string {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if code, ok := subcommand(args, stdout, stderr); ok {
+		return code
+	}
 	fset := flag.NewFlagSet("eks-sg-lint", flag.ContinueOnError)
 	fset.SetOutput(stderr)
-	format := fset.String("format", "text", "output format: text, json or sarif")
+	format := fset.String("format", "text", "output format: text, json, sarif, github (workflow-command annotations) or markdown")
 	output := fset.String("output", "", "write the report to `FILE` instead of standard output")
 	failOn := fset.String("fail-on", "warning", "exit 1 when a finding is at or above this `level`: error, warning, note or never")
 	params := paramFlag{}
 	fset.Var(params, "param", "CloudFormation parameter value `KEY=VALUE` (repeatable; overrides defaults; AWS::StackName too)")
 	verbose := fset.Bool("v", false, "verbose: show notifications (what could not be proven, skipped files) and related locations")
 	showVersion := fset.Bool("version", false, "print the version and exit")
+	annotations := fset.Bool("annotations", false, "also print GitHub workflow-command annotations on standard output (with --output FILE for the main report)")
+	summary := fset.String("summary", "", "also append the Markdown report to `FILE` (e.g. $GITHUB_STEP_SUMMARY)")
 	maxSize := fset.Int64("max-file-size", scan.DefaultMaxFileSize, "largest file to read, in `bytes`")
 	fset.Usage = func() {
 		fmt.Fprint(stderr, usageText)
@@ -129,9 +134,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	switch *format {
-	case "text", "json", "sarif":
+	case "text", "json", "sarif", "github", "markdown":
 	default:
-		fmt.Fprintf(stderr, "eks-sg-lint: --format must be text, json or sarif, not %q\n", *format)
+		fmt.Fprintf(stderr, "eks-sg-lint: --format must be text, json, sarif, github or markdown, not %q\n", *format)
 		return 2
 	}
 
@@ -157,6 +162,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = report.WriteJSON(w, rep)
 	case "sarif":
 		err = sarif.Write(w, rep)
+	case "github":
+		err = report.WriteGitHub(w, rep)
+	case "markdown":
+		err = report.WriteMarkdown(w, rep)
 	default:
 		err = report.WriteText(w, rep, report.TextOptions{Color: color, Verbose: *verbose})
 	}
@@ -167,6 +176,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if cerr := file.Close(); err == nil {
 			err = cerr
 		}
+	}
+	if err == nil && *annotations && *format != "github" {
+		err = report.WriteGitHub(stdout, rep)
+	}
+	if err == nil && *summary != "" {
+		err = appendFile(*summary, func(w io.Writer) error { return report.WriteMarkdown(w, rep) })
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "eks-sg-lint: writing the report: %v\n", err)
@@ -192,4 +207,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// appendFile appends what write produces to a file (created if missing).
+func appendFile(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -440,7 +440,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{"unknown flag", []string{"--bogus", "nodes.yaml"}, "flag provided but not defined: -bogus"},
 		{"unknown flag after path", []string{"nodes.yaml", "--bogus"}, "flag provided but not defined: -bogus"},
-		{"bad format", []string{"--format", "xml", "nodes.yaml"}, `--format must be text, json or sarif, not "xml"`},
+		{"bad format", []string{"--format", "xml", "nodes.yaml"}, `--format must be text, json, sarif, github or markdown, not "xml"`},
 		{"bad fail-on", []string{"--fail-on", "sometimes", "nodes.yaml"}, `--fail-on must be error, warning, note or never, not "sometimes"`},
 		{"param without =", []string{"--param", "ClusterName", "nodes.yaml"}, "want KEY=VALUE"},
 		{"param without key", []string{"--param", "=prod", "nodes.yaml"}, "want KEY=VALUE"},
