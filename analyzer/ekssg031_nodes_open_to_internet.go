@@ -60,7 +60,7 @@ func runNodesOpenToInternet(p *Pass) {
 		what := fmt.Sprintf("security group %s of node group(s) %s allows %s from %s", s.sg.Name, quoteJoin(s.nodes), r.Traffic(), r.Peer.Expr)
 		fix := "Restrict the source to the networks or security groups that need it."
 		switch {
-		case s.sg.RemoteAccessOf != "":
+		case s.sg.RemoteAccessOf != "" && r.Implicit != "":
 			what = fmt.Sprintf("node group(s) %s: EKS opens %s to %s because RemoteAccess sets Ec2SshKey without SourceSecurityGroups", quoteJoin(s.nodes), r.Traffic(), r.Peer.Expr)
 			fix = "Set RemoteAccess.SourceSecurityGroups to a bastion or VPN security group, or drop RemoteAccess and use SSM Session Manager."
 		case r.Protocol == graph.ProtoTCP && r.FromPort <= 22 && r.ToPort >= 22:

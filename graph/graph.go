@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -20,6 +21,7 @@ type Document struct {
 	// export name and the group the exporting template defines.
 	Aliases       map[SGKey]SGKey
 	Notifications []Notification
+	Suppressions  []Suppression
 }
 
 // Graph is the linked model of a whole scan.
@@ -29,6 +31,7 @@ type Graph struct {
 	NodeGroups    []*NodeGroup
 	Attachments   []Attachment
 	Notifications []Notification
+	Suppressions  []Suppression
 	clusterByKey  map[string]*Cluster
 }
 
@@ -89,11 +92,20 @@ func Merge(docs []*Document) *Graph {
 		}
 		return ms
 	}
+	// A group described twice (two dumps, a dump and a rules listing)
+	// holds each permission once.
+	ruleSeen := map[string]bool{}
+	ngByKey := map[string]*NodeGroup{}
 	addRule := func(r *Rule) {
 		r.SG = resolve(r.SG)
 		if r.Peer.Kind == PeerSG {
 			r.Peer.SG = resolve(r.Peer.SG)
 		}
+		key := r.semanticKey()
+		if ruleSeen[key] {
+			return
+		}
+		ruleSeen[key] = true
 		sg := g.ensureSG(r.SG, r.Loc)
 		sg.Rules = append(sg.Rules, r)
 	}
@@ -111,19 +123,55 @@ func Merge(docs []*Document) *Graph {
 					addRule(r)
 				}
 			case sg.Defined && !old.Defined:
+				// The description replaces what was assumed about a group
+				// only referred to: its assumed (implicit) rules go, rules
+				// other files add to it stay.
 				sg.Key = key
 				rules := sg.Rules
-				sg.Rules = old.Rules
+				sg.Rules = nil
+				for _, r := range old.Rules {
+					if r.Implicit == "" {
+						sg.Rules = append(sg.Rules, r)
+					}
+				}
+				if sg.ClusterSGOf == "" {
+					sg.ClusterSGOf = old.ClusterSGOf
+				}
+				if sg.RemoteAccessOf == "" {
+					sg.RemoteAccessOf = old.RemoteAccessOf
+				}
+				if sg.ClusterSGOf != "" && !hasImplicitTag(sg.Tags) {
+					for _, t := range old.Tags {
+						if t.Implicit {
+							sg.Tags = append(sg.Tags, t)
+						}
+					}
+				}
 				g.SGs[key] = sg
 				for _, r := range rules {
 					addRule(r)
 				}
 			default:
-				if sg.ClusterSGOf != "" && old.ClusterSGOf == "" {
+				if old.ClusterSGOf == "" {
 					old.ClusterSGOf = sg.ClusterSGOf
 				}
-				for _, r := range sg.Rules {
-					addRule(r)
+				if old.RemoteAccessOf == "" {
+					old.RemoteAccessOf = sg.RemoteAccessOf
+				}
+				if !sg.Defined || old.Defined {
+					// Only a second full description's rules count: an
+					// assumption about a group already described does not.
+					if sg.Defined {
+						for _, r := range sg.Rules {
+							addRule(r)
+						}
+					} else {
+						for _, r := range sg.Rules {
+							if r.Implicit == "" {
+								addRule(r)
+							}
+						}
+					}
 				}
 			}
 		}
@@ -143,6 +191,14 @@ func Merge(docs []*Document) *Graph {
 		}
 		for _, ng := range d.NodeGroups {
 			ng.SGs = members(ng.SGs)
+			if old := ngByKey[ng.Key]; old != nil {
+				// The same nodes seen twice (describe-nodegroup and the
+				// instances): the groups seen on either are on the nodes.
+				old.SGs = Distinct(append(old.SGs, ng.SGs...))
+				old.SGsOpen = old.SGsOpen && ng.SGsOpen
+				continue
+			}
+			ngByKey[ng.Key] = ng
 			g.NodeGroups = append(g.NodeGroups, ng)
 		}
 		for _, a := range d.Attachments {
@@ -150,6 +206,7 @@ func Merge(docs []*Document) *Graph {
 			g.Attachments = append(g.Attachments, a)
 		}
 		g.Notifications = append(g.Notifications, d.Notifications...)
+		g.Suppressions = append(g.Suppressions, d.Suppressions...)
 	}
 	// Every referenced group exists in the graph, if only as unknown.
 	for _, c := range g.Clusters {
@@ -239,4 +296,28 @@ func (g *Graph) disambiguateNames() {
 			sg.Name += " (" + sg.Loc.File + ")"
 		}
 	}
+}
+
+func hasImplicitTag(tags []Tag) bool {
+	for _, t := range tags {
+		if t.Implicit {
+			return true
+		}
+	}
+	return false
+}
+
+// semanticKey identifies what a rule permits, so the same permission
+// described twice is kept once (conditional rules stay distinct).
+func (r *Rule) semanticKey() string {
+	peer := string(r.Peer.SG)
+	switch r.Peer.Kind {
+	case PeerCIDR:
+		peer = r.Peer.CIDR.String()
+	case PeerPrefixList:
+		peer = r.Peer.PrefixList.Key()
+	case PeerUnknown:
+		peer = "?" + r.Loc.String() // unknown peers are never the same
+	}
+	return fmt.Sprintf("%s|%d|%d|%d|%d|%t|%d|%s|%t|%t", r.SG, r.Direction, r.Protocol, r.FromPort, r.ToPort, r.PortsKnown, r.Peer.Kind, peer, r.Certain, r.Implicit != "")
 }

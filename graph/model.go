@@ -222,3 +222,20 @@ type Notification struct {
 	Message string   `json:"message"`
 	Loc     Location `json:"location"`
 }
+
+// Suppression silences findings of some rules at some place. In-source
+// ones come from `# eks-sg-lint:ignore RULE reason` comments (covering
+// their own line and the next) or CloudFormation resource Metadata
+// (covering the resource's lines); external ones from the config file.
+type Suppression struct {
+	// Rules are the rule IDs as written (validated when applied).
+	Rules  []string
+	Reason string
+	// Kind is "inSource" or "external" (SARIF suppression kinds).
+	Kind string
+	// Loc is where the suppression is written.
+	Loc Location
+	// File, FromLine and ToLine bound the findings it covers.
+	File             string
+	FromLine, ToLine int
+}
