@@ -59,6 +59,9 @@ func runControlPlaneToNodePrivilegedPorts(p *Pass) {
 				if r.Direction != graph.Ingress || !r.Certain || r.Implicit != "" || r.Peer.Kind != graph.PeerSG || !cpGroups[r.Peer.SG] {
 					continue
 				}
+				if sg.ClusterSGOf != "" && r.Peer.SG == sg.Key && r.Protocol == graph.ProtoAll {
+					continue // EKS's own rule on the cluster SG, however it was described
+				}
 				opened := r.Permits().Intersect(privileged)
 				if opened.IsEmpty() {
 					continue

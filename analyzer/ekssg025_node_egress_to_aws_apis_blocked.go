@@ -33,10 +33,30 @@ func runNodeEgressToAWSAPIsBlocked(p *Pass) {
 			endpointSGs[a.SG] = true
 		}
 	}
+	// The cluster's own groups are known not to be endpoints; any other
+	// group may belong to a VPC endpoint or proxy in a stack not scanned.
+	_, byCluster := nodeGroupsByCluster(g)
+	own := map[*graph.Cluster]map[graph.SGKey]bool{}
+	for c, ngs := range byCluster {
+		set := map[graph.SGKey]bool{}
+		for _, m := range g.ControlPlane(c).SGs {
+			set[m.SG] = true
+		}
+		for _, ng := range ngs {
+			for _, m := range ng.SGs {
+				set[m.SG] = true
+			}
+		}
+		own[c] = set
+	}
 	sites := &siteSet{}
 	for _, ng := range g.NodeGroups {
 		c := clusterOf(g, ng)
-		if c == nil || ng.SGsOpen {
+		if c == nil {
+			continue
+		}
+		if ng.SGsOpen {
+			p.Skipf(ng.Loc, "%s: not all of its security groups are known, so restricted egress cannot be proven", nodeGroupPhrase(ng, c))
 			continue
 		}
 		possible, decided := false, true
@@ -57,7 +77,7 @@ func runNodeEgressToAWSAPIsBlocked(p *Pass) {
 				case graph.PeerCIDR, graph.PeerPrefixList, graph.PeerUnknown:
 					possible = true
 				case graph.PeerSG:
-					if endpointSGs[r.Peer.SG] || !g.IdentityKnown(r.Peer.SG) {
+					if endpointSGs[r.Peer.SG] || !own[c][r.Peer.SG] {
 						possible = true
 					}
 				}
@@ -66,7 +86,11 @@ func runNodeEgressToAWSAPIsBlocked(p *Pass) {
 				target = sg
 			}
 		}
-		if !decided || possible || target == nil {
+		if !decided {
+			p.Skipf(ng.Loc, "%s: the egress rules of some of its security groups are not known", nodeGroupPhrase(ng, c))
+			continue
+		}
+		if possible || target == nil {
 			continue
 		}
 		sites.add(target.Loc, ng, nil, fmt.Sprintf("{nodes} of cluster %q cannot reach AWS APIs: the egress of their security groups (%s) allows no TCP 443 to the internet, a prefix list or a VPC endpoint, so nodes cannot register with EKS or pull images from ECR and S3; add an egress rule for TCP 443 to 0.0.0.0/0, the S3 prefix list or your VPC endpoints' security group on %s.",

@@ -52,8 +52,8 @@ func runPrivateEndpointWithoutClientAccess(p *Pass) {
 				if r.Direction != graph.Ingress || r.Implicit != "" || r.MayPermit().Intersect(https).IsEmpty() {
 					continue
 				}
-				if r.Peer.Kind == graph.PeerSG && inside[r.Peer.SG] && g.IdentityKnown(r.Peer.SG) {
-					continue
+				if r.Peer.Kind == graph.PeerSG && inside[r.Peer.SG] {
+					continue // its own nodes or the cluster SG, not a client
 				}
 				clients = true
 			}

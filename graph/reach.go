@@ -173,13 +173,8 @@ func (g *Graph) peerCovers(p Peer, certain, any map[SGKey]bool, peerOpen bool) T
 		if any[p.SG] || peerOpen {
 			return Unknown
 		}
-		// A group whose identity the files leave open (a parameter, an
-		// import, a custom resource) may be the same group as another.
-		if !g.IdentityKnown(p.SG) && len(any) > 0 {
-			return Unknown
-		}
 		for k := range any {
-			if !g.IdentityKnown(k) {
+			if g.SameGroup(p.SG, k) != No {
 				return Unknown
 			}
 		}
@@ -196,21 +191,44 @@ func (g *Graph) peerCovers(p Peer, certain, any map[SGKey]bool, peerOpen bool) T
 		}
 		return Unknown
 	case PeerPrefixList:
-		return No // AWS service prefix lists do not hold cluster addresses
+		// AWS-managed lists hold service ranges, but a customer-managed
+		// list may hold the VPC's; the ID does not say which.
+		return Unknown
 	}
 	return Unknown
 }
 
-// IdentityKnown says whether the files settle which group a key is, so
-// that two such keys are provably different groups: groups the files
-// define, EKS-created groups, and physical sg-… IDs. Parameters, imports
-// and custom-resource outputs could be any group.
-func (g *Graph) IdentityKnown(k SGKey) bool {
+// identity classes: what the files settle about which group a key is.
+const (
+	identityUnknown  = iota // parameters, imports, custom-resource outputs
+	identityPhysical        // an sg-… ID
+	identityCreated         // created by a stack or by EKS; physical ID not known
+)
+
+func (g *Graph) identity(k SGKey) int {
 	if strings.HasPrefix(string(k), "sg-") {
-		return true
+		return identityPhysical
 	}
 	sg := g.SGs[k]
-	return sg != nil && (sg.Defined || sg.ClusterSGOf != "" || sg.RemoteAccessOf != "")
+	if sg != nil && (sg.Defined || sg.ClusterSGOf != "" || sg.RemoteAccessOf != "") {
+		return identityCreated
+	}
+	return identityUnknown
+}
+
+// SameGroup says whether two keys name the same group. Two sg-… IDs, or
+// two groups the files create, are different when their keys differ; an
+// sg-… ID may be a group a stack or EKS created (its ID is not in the
+// files), and a parameter or import may be any group.
+func (g *Graph) SameGroup(a, b SGKey) Tri {
+	if a == b {
+		return Yes
+	}
+	ia, ib := g.identity(a), g.identity(b)
+	if ia == identityUnknown || ib == identityUnknown || ia != ib {
+		return Unknown
+	}
+	return No
 }
 
 // Distinct merges repeated groups (certain if any mention is certain),

@@ -127,7 +127,7 @@ func TestReachPeers(t *testing.T) {
 		{"IPv4 world covers every EKS interface", world, Yes},
 		{"IPv6 world may not", v6world, Unknown},
 		{"a narrower range may or may not", vpc, Unknown},
-		{"a prefix list never holds cluster addresses", pl, No},
+		{"a customer prefix list may hold the VPC range", pl, Unknown},
 		{"another group", sgPeer("other"), No},
 	} {
 		g := newGraph(map[SGKey][]*Rule{
