@@ -65,6 +65,18 @@ type Finding struct {
 	Message string         `json:"message"`
 	Loc     graph.Location `json:"location"`
 	Related []Related      `json:"related,omitempty"`
+	// Suppression is set when an in-source comment, resource Metadata or
+	// the config file silences the finding: it stays in SARIF as
+	// dismissed and never counts towards --fail-on.
+	Suppression *Suppression `json:"suppression,omitempty"`
+}
+
+// Suppression says how a finding was silenced.
+type Suppression struct {
+	// Kind is "inSource" or "external" (SARIF's kinds).
+	Kind          string         `json:"kind"`
+	Justification string         `json:"justification"`
+	Loc           graph.Location `json:"location"`
 }
 
 // Fingerprint identifies the finding independently of line numbers, so it

@@ -80,6 +80,9 @@ func Parse(file string, data []byte, opts Options) (Result, error) {
 		}
 		res.Docs = append(res.Docs, doc)
 	}
+	if len(res.Docs) > 0 {
+		res.Docs[0].Suppressions = append(res.Docs[0].Suppressions, commentSuppressions(file, data)...)
+	}
 	return res, nil
 }
 

@@ -24,7 +24,9 @@ package report
 //	      "fingerprint": "3f2a...",      // stable ID, independent of line numbers
 //	      "related": [
 //	        {"file": "cluster.yaml", "line": 3, "column": 5, "message": "cluster security group"}
-//	      ]
+//	      ],
+//	      "suppression": null            // or {"kind": "inSource"|"external", "justification": "..."}:
+//	                                     // silenced, shown for the record, never counted in summary
 //	    }
 //	  ],
 //	  "notifications": [
@@ -42,7 +44,8 @@ package report
 //	    "notes": 0,              // findings of level note
 //	    "filesWithFindings": 2,
 //	    "filesScanned": 14,
-//	    "fileErrors": 1          // length of "errors"
+//	    "fileErrors": 1,         // length of "errors"
+//	    "suppressed": 0          // findings silenced by suppressions (not in the counts above)
 //	  }
 //	}
 //
@@ -72,16 +75,22 @@ type jsonTool struct {
 }
 
 type jsonFinding struct {
-	Rule        string        `json:"rule"`
-	Level       string        `json:"level"`
-	Message     string        `json:"message"`
-	File        string        `json:"file"`
-	Line        int           `json:"line"`
-	Column      int           `json:"column"`
-	EndLine     int           `json:"endLine"`
-	EndColumn   int           `json:"endColumn"`
-	Fingerprint string        `json:"fingerprint"`
-	Related     []jsonRelated `json:"related"`
+	Rule        string           `json:"rule"`
+	Level       string           `json:"level"`
+	Message     string           `json:"message"`
+	File        string           `json:"file"`
+	Line        int              `json:"line"`
+	Column      int              `json:"column"`
+	EndLine     int              `json:"endLine"`
+	EndColumn   int              `json:"endColumn"`
+	Fingerprint string           `json:"fingerprint"`
+	Related     []jsonRelated    `json:"related"`
+	Suppression *jsonSuppression `json:"suppression"`
+}
+
+type jsonSuppression struct {
+	Kind          string `json:"kind"`
+	Justification string `json:"justification"`
 }
 
 type jsonRelated struct {
@@ -125,6 +134,9 @@ func WriteJSON(w io.Writer, r *Report) error {
 			EndLine: f.Loc.EndLine, EndColumn: f.Loc.EndColumn,
 			Fingerprint: f.Fingerprint(),
 			Related:     make([]jsonRelated, 0, len(f.Related)),
+		}
+		if sup := f.Suppression; sup != nil {
+			jf.Suppression = &jsonSuppression{Kind: sup.Kind, Justification: sup.Justification}
 		}
 		for _, rel := range f.Related {
 			jf.Related = append(jf.Related, jsonRelated{

@@ -81,12 +81,12 @@ func TestWriteJSON(t *testing.T) {
 	assertKeys(t, "top", raw, "version", "tool", "findings", "notifications", "errors", "summary")
 	assertKeys(t, "tool", raw["tool"], "name", "version")
 	assertKeys(t, "finding", raw["findings"].([]any)[0],
-		"rule", "level", "message", "file", "line", "column", "endLine", "endColumn", "fingerprint", "related")
+		"rule", "level", "message", "file", "line", "column", "endLine", "endColumn", "fingerprint", "related", "suppression")
 	assertKeys(t, "related", raw["findings"].([]any)[1].(map[string]any)["related"].([]any)[0], "file", "line", "column", "message")
 	assertKeys(t, "notification", raw["notifications"].([]any)[1], "level", "rule", "message", "file", "line", "column")
 	assertKeys(t, "error", raw["errors"].([]any)[1], "file", "line", "column", "message")
 	assertKeys(t, "summary", raw["summary"],
-		"findings", "errors", "warnings", "notes", "filesWithFindings", "filesScanned", "fileErrors")
+		"findings", "errors", "warnings", "notes", "filesWithFindings", "filesScanned", "fileErrors", "suppressed")
 }
 
 func assertKeys(t *testing.T, what string, v any, keys ...string) {
@@ -131,7 +131,7 @@ func TestWriteJSONEmptyLists(t *testing.T) {
 	if err := WriteJSON(&b, r); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), `"related": []`) || strings.Contains(b.String(), "null") {
+	if !strings.Contains(b.String(), `"related": []`) || strings.Count(b.String(), "null") != 1 || !strings.Contains(b.String(), `"suppression": null`) {
 		t.Errorf("related should be []:\n%s", b.String())
 	}
 }

@@ -38,13 +38,19 @@ type Summary struct {
 	FilesWithFindings int `json:"filesWithFindings"`
 	FilesScanned      int `json:"filesScanned"`
 	FileErrors        int `json:"fileErrors"`
+	Suppressed        int `json:"suppressed"`
 }
 
 // Summarize counts the report.
 func (r *Report) Summarize() Summary {
-	s := Summary{Findings: len(r.Findings), FilesScanned: len(r.Files), FileErrors: len(r.Errors)}
+	s := Summary{FilesScanned: len(r.Files), FileErrors: len(r.Errors)}
 	files := map[string]bool{}
 	for _, f := range r.Findings {
+		if f.Suppression != nil {
+			s.Suppressed++
+			continue
+		}
+		s.Findings++
 		files[f.Loc.File] = true
 		switch f.Level {
 		case analyzer.LevelError:

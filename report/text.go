@@ -44,6 +44,9 @@ const (
 func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 	tw := &textWriter{w: w, color: opts.Color}
 	for _, f := range r.Findings {
+		if f.Suppression != nil {
+			continue // counted in the summary line; listed in SARIF and JSON
+		}
 		tw.printf("%s%s %s %s\n", tw.loc(f.Loc), tw.level(string(f.Level)), f.RuleID, f.Message)
 		if opts.Verbose {
 			for _, rel := range f.Related {
@@ -97,6 +100,9 @@ func SummaryLine(s Summary) string {
 			b.WriteString(" (" + strings.Join(levels, ", ") + ")")
 		}
 		fmt.Fprintf(&b, " in %d of %s", s.FilesWithFindings, plural(s.FilesScanned, "file", "files"))
+	}
+	if s.Suppressed > 0 {
+		fmt.Fprintf(&b, "; %d suppressed", s.Suppressed)
 	}
 	if s.FileErrors > 0 {
 		fmt.Fprintf(&b, "; %s could not be read", plural(s.FileErrors, "file", "files"))

@@ -3,6 +3,8 @@
 package sarif
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/url"
@@ -83,6 +85,23 @@ func Write(w io.Writer, r *report.Report) error {
 				loc.WithPhysicalLocation(pl)
 			}
 			res.AddRelatedLocation(loc)
+		}
+		if sup := f.Suppression; sup != nil {
+			// Shown as dismissed in code scanning, not lost.
+			// go-sarif writes every field, so guid and location must be
+			// valid values rather than null (the schema rejects null).
+			s := gosarif.NewSuppression(sup.Kind).WithStatus("accepted").
+				WithJustifcation(sup.Justification).WithGuid(stableGUID(f.Fingerprint() + sup.Kind))
+			at := sup.Loc
+			if at.IsZero() {
+				at = f.Loc // an external suppression without a position
+			}
+			if pl := paths.physical(at); pl != nil {
+				s.WithLocation(gosarif.NewLocationWithPhysicalLocation(pl))
+			} else {
+				s.WithLocation(gosarif.NewLocation())
+			}
+			res.AddSuppression(s)
 		}
 		// AddResult sets ruleIndex from the driver's rules.
 		run.AddResult(res)
@@ -285,4 +304,14 @@ func dirURI(dir string) string {
 		u += "/"
 	}
 	return u
+}
+
+// stableGUID derives a UUID (version 5 layout) from a string, so the same
+// suppressed finding keeps the same GUID across runs.
+func stableGUID(s string) string {
+	h := sha256.Sum256([]byte(s))
+	h[6] = h[6]&0x0f | 0x50
+	h[8] = h[8]&0x3f | 0x80
+	x := hex.EncodeToString(h[:16])
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
 }

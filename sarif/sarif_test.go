@@ -420,3 +420,39 @@ func TestSemanticVersion(t *testing.T) {
 		}
 	}
 }
+
+// Suppressed findings stay in the log as dismissed results with a valid
+// suppressions entry (go-sarif writes every field: none may be null).
+func TestSuppressionsValid(t *testing.T) {
+	fixedCwd(t, "/home/me/repo")
+	r := sampleReport()
+	r.Findings[0].Suppression = &analyzer.Suppression{Kind: "inSource", Justification: "conformance tests",
+		Loc: graph.Location{File: r.Findings[0].Loc.File, Line: 3, Column: 5}}
+	r.Findings[1].Suppression = &analyzer.Suppression{Kind: "external", Justification: "sandbox account"}
+	out := write(t, r)
+	if err := validate(t, compileSchema(t), out); err != nil {
+		t.Fatalf("schema: %v\n%s", err, out)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Suppressions []struct {
+					Kind, Status, Justification, GUID string
+				} `json:"suppressions"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(out, &log); err != nil {
+		t.Fatal(err)
+	}
+	res := log.Runs[0].Results
+	if len(res[0].Suppressions) != 1 || res[0].Suppressions[0].Kind != "inSource" || res[0].Suppressions[0].Justification != "conformance tests" {
+		t.Errorf("first result suppressions: %+v", res[0].Suppressions)
+	}
+	if len(res[1].Suppressions) != 1 || res[1].Suppressions[0].Kind != "external" {
+		t.Errorf("second result suppressions: %+v", res[1].Suppressions)
+	}
+	if len(res) > 2 && len(res[2].Suppressions) != 0 {
+		t.Errorf("an unsuppressed result has suppressions: %+v", res[2].Suppressions)
+	}
+}

@@ -37,6 +37,9 @@ type Options struct {
 	WorkDir string
 	// ToolName and Version label the report.
 	ToolName, Version string
+	// ExternalSuppression, when set, may silence a finding no in-source
+	// suppression covers (the config file's per-path ignores).
+	ExternalSuppression func(analyzer.Finding) *analyzer.Suppression
 }
 
 // extensions of files read when walking folders.
@@ -112,7 +115,7 @@ func Run(paths []string, opts Options) *report.Report {
 	}
 	g := graph.Merge(docs)
 	findings, ruleNotes := analyzer.Run(g, rep.Rules)
-	rep.Findings = findings
+	rep.Findings = analyzer.ApplySuppressions(findings, g.Suppressions, opts.ExternalSuppression)
 	rep.Graph = g
 	notes = append(notes, g.Notifications...)
 	notes = append(notes, ruleNotes...)

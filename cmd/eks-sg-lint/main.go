@@ -197,7 +197,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	for _, f := range rep.Findings {
-		if analyzer.Level(f.Level).Rank() >= threshold {
+		if f.Suppression == nil && analyzer.Level(f.Level).Rank() >= threshold {
 			return 1
 		}
 	}

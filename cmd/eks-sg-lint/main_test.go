@@ -306,8 +306,8 @@ func TestJSONFormat(t *testing.T) {
 	if !strings.Contains(r.stdout, `"errors": []`) {
 		t.Errorf("errors is not [] in\n%s", r.stdout)
 	}
-	if strings.Contains(r.stdout, "null") {
-		t.Errorf("null in\n%s", r.stdout)
+	if strings.Contains(strings.ReplaceAll(r.stdout, `"suppression": null`, ""), "null") {
+		t.Errorf("null (other than an unsuppressed finding's suppression) in\n%s", r.stdout)
 	}
 }
 
@@ -860,4 +860,46 @@ func TestDeterministicCorpus(t *testing.T) {
 	if again := runCLI(t, "-v", "."); again.stdout != first.stdout {
 		t.Errorf("text -v output differs between runs")
 	}
+}
+
+// Suppressed findings never count towards --fail-on; text output says how
+// many were suppressed; SARIF keeps them with a suppressions entry.
+func TestSuppressedFindingsDoNotFail(t *testing.T) {
+	inTemp(t)
+	writeFile(t, "ng.yaml", `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Nodes:
+    Type: AWS::EKS::Nodegroup
+    Properties:
+      ClusterName: prod
+      NodeRole: arn:aws:iam::123456789012:role/node
+      Subnets: [subnet-0123456789abcdef0]
+      # eks-sg-lint:ignore EKSSG031 on-call break-glass access, ticket OPS-1
+      RemoteAccess:
+        Ec2SshKey: ops
+`)
+	r := runCLI(t, "ng.yaml")
+	if r.code != 0 || !strings.Contains(r.stdout, "no findings in 1 file; 1 suppressed") {
+		t.Errorf("want exit 0 and a suppressed count: %v", r)
+	}
+	r = runCLI(t, "--format", "sarif", "ng.yaml")
+	if !strings.Contains(r.stdout, `"justification": "on-call break-glass access, ticket OPS-1"`) || r.code != 0 {
+		t.Errorf("SARIF must keep the suppressed result: %v", r)
+	}
+	// Without the reason the finding is still silenced, but the
+	// suppression itself is reported (a warning: exit 1).
+	writeFile(t, "ng.yaml", strings.Replace(readFile(t, "ng.yaml"), " on-call break-glass access, ticket OPS-1", "", 1))
+	r = runCLI(t, "ng.yaml")
+	if r.code != 1 || !strings.Contains(r.stdout, "warning EKSSG000 suppression of EKSSG031 gives no reason") {
+		t.Errorf("a suppression without reason must be reported: %v", r)
+	}
+}
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }

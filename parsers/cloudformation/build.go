@@ -38,6 +38,7 @@ func (t *template) build() {
 		if r.exists == graph.No {
 			continue
 		}
+		t.metadataSuppressions(r)
 		for _, a := range t.attachments(r) {
 			t.doc.Attachments = append(t.doc.Attachments, graph.Attachment{
 				SG: a.member.SG, Certain: a.member.Certain && r.exists == graph.Yes,

@@ -30,6 +30,7 @@ type resource struct {
 	id       string
 	typ      string
 	key      *yaml.Node // the logical ID node: where findings about the resource point
+	node     *yaml.Node // the resource's mapping
 	props    *yaml.Node // mapping, or nil
 	metadata *yaml.Node
 	// exists is No when its condition is false (the resource is dropped),
@@ -151,7 +152,7 @@ func Parse(file string, doc *yaml.Node, opts Options) (*graph.Document, error) {
 			if typ == nil || typ.Kind != yaml.ScalarNode {
 				return nil, posErr(k, fmt.Sprintf("resource %s has no Type", k.Value))
 			}
-			r := &resource{id: k.Value, typ: typ.Value, key: k, metadata: mapGet(v, "Metadata"), exists: graph.Yes}
+			r := &resource{id: k.Value, typ: typ.Value, key: k, node: v, metadata: mapGet(v, "Metadata"), exists: graph.Yes}
 			if p := mapGet(v, "Properties"); p != nil && p.Kind == yaml.MappingNode {
 				r.props = p
 			}

@@ -1,0 +1,84 @@
+package analyzer
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
+)
+
+// InvalidSuppression is EKSSG000: the driver reports it while applying
+// suppressions (it reads no graph facts, so its Run does nothing).
+var InvalidSuppression = register(&Analyzer{
+	ID:    "EKSSG000",
+	Name:  "invalid-suppression",
+	Level: LevelWarning,
+	Short: "A suppression has no reason or names an unknown rule.",
+	Full: "Suppressions (`# eks-sg-lint:ignore EKSSG024 <reason>` comments, CloudFormation resource Metadata " +
+		"`eks-sg-lint: {ignore: [...]}`) must name known rules and say why, so a reviewer can tell a " +
+		"deliberate exception from a silenced problem. A suppression without a reason still applies; one " +
+		"naming an unknown rule silences nothing.",
+	Help:             "Give the suppression a reason after the rule IDs, and fix any misspelt rule ID.",
+	SecuritySeverity: "1.0",
+	Tags:             []string{"suppression"},
+	Run:              func(*Pass) {},
+})
+
+// ApplySuppressions marks the findings that in-source suppressions (or,
+// failing those, external ones from the config) cover, and returns them
+// with an EKSSG000 finding for every invalid suppression.
+func ApplySuppressions(fs []Finding, sups []graph.Suppression, external func(Finding) *Suppression) []Finding {
+	var invalid []Finding
+	report := func(s graph.Suppression, format string, args ...any) {
+		invalid = append(invalid, Finding{RuleID: InvalidSuppression.ID, Level: InvalidSuppression.Level, Loc: s.Loc,
+			Message: fmt.Sprintf(format, args...)})
+	}
+	for _, s := range sups {
+		if len(s.Rules) == 0 {
+			report(s, "suppression names no rule; write `eks-sg-lint:ignore EKSSG0NN <reason>`.")
+			continue
+		}
+		for _, id := range s.Rules {
+			if ByID(id) == nil {
+				report(s, "suppression names unknown rule %s; known rules: %s.", id, knownIDs())
+			}
+		}
+		if strings.TrimSpace(s.Reason) == "" {
+			report(s, "suppression of %s gives no reason; add one after the rule IDs so reviewers know why.", strings.Join(s.Rules, ", "))
+		}
+	}
+	for i := range fs {
+		f := &fs[i]
+		for _, s := range sups {
+			if s.File == f.Loc.File && f.Loc.Line >= s.FromLine && f.Loc.Line <= s.ToLine && contains(s.Rules, f.RuleID) {
+				f.Suppression = &Suppression{Kind: s.Kind, Justification: s.Reason, Loc: s.Loc}
+				break
+			}
+		}
+		if f.Suppression == nil && external != nil {
+			f.Suppression = external(*f)
+		}
+	}
+	out := append(fs, invalid...)
+	SortFindings(out)
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func knownIDs() string {
+	var ids []string
+	for _, a := range registry {
+		ids = append(ids, a.ID)
+	}
+	sort.Strings(ids)
+	return strings.Join(ids, ", ")
+}
