@@ -40,6 +40,11 @@ type Options struct {
 	// ExternalSuppression, when set, may silence a finding no in-source
 	// suppression covers (the config file's per-path ignores).
 	ExternalSuppression func(analyzer.Finding) *analyzer.Suppression
+	// Exclude, when set, drops files (by absolute path) from the scan.
+	Exclude func(abs string) bool
+	// ParamsFor, when set, gives per-file parameter values; Params
+	// (the command line) override them.
+	ParamsFor func(abs string) map[string]string
 }
 
 // extensions of files read when walking folders.
@@ -75,6 +80,15 @@ func Run(paths []string, opts Options) *report.Report {
 		paths = []string{"."}
 	}
 	inputs, errs := collect(paths, wd)
+	if opts.Exclude != nil {
+		kept := inputs[:0]
+		for _, in := range inputs {
+			if !opts.Exclude(in.abs) {
+				kept = append(kept, in)
+			}
+		}
+		inputs = kept
+	}
 	rep.Errors = append(rep.Errors, errs...)
 
 	results := make([]parsed, len(inputs))
@@ -159,7 +173,19 @@ func parseOne(in input, opts Options) (p parsed) {
 		p.err = &report.FileError{Loc: graph.Location{File: in.display}, Message: msg}
 		return p
 	}
-	res, err := parsers.Parse(in.display, data, parsers.Options{Params: opts.Params})
+	params := opts.Params
+	if opts.ParamsFor != nil {
+		if perFile := opts.ParamsFor(in.abs); len(perFile) > 0 {
+			params = map[string]string{}
+			for k, v := range perFile {
+				params[k] = v
+			}
+			for k, v := range opts.Params {
+				params[k] = v
+			}
+		}
+	}
+	res, err := parsers.Parse(in.display, data, parsers.Options{Params: params})
 	p.res = res
 	if err != nil {
 		if !in.explicit && res.Format == "" && !looksLikeIaC(in.abs, data) {

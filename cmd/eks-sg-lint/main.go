@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
+	"github.com/eks-sg-lint/eks-sg-lint/config"
 	"github.com/eks-sg-lint/eks-sg-lint/report"
 	"github.com/eks-sg-lint/eks-sg-lint/sarif"
 	"github.com/eks-sg-lint/eks-sg-lint/scan"
@@ -95,6 +97,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	showVersion := fset.Bool("version", false, "print the version and exit")
 	annotations := fset.Bool("annotations", false, "also print GitHub workflow-command annotations on standard output (with --output FILE for the main report)")
 	summary := fset.String("summary", "", "also append the Markdown report to `FILE` (e.g. $GITHUB_STEP_SUMMARY)")
+	configPath := fset.String("config", "", "configuration `FILE` (default: .eks-sg-lint.yaml in the first path's folder or a parent)")
 	maxSize := fset.Int64("max-file-size", scan.DefaultMaxFileSize, "largest file to read, in `bytes`")
 	fset.Usage = func() {
 		fmt.Fprint(stderr, usageText)
@@ -140,7 +143,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	rep := scan.Run(paths, scan.Options{Params: params, MaxFileSize: *maxSize, ToolName: "eks-sg-lint", Version: toolVersion()})
+	opts := scan.Options{Params: params, MaxFileSize: *maxSize, ToolName: "eks-sg-lint", Version: toolVersion()}
+	cfg, err := loadConfig(*configPath, paths)
+	if err != nil {
+		fmt.Fprintf(stderr, "eks-sg-lint: config: %v\n", err)
+		return 2
+	}
+	if cfg != nil {
+		wd, _ := os.Getwd()
+		cfg.Display = scan.DisplayPath(cfg.Dir+string(os.PathSeparator)+filepath.Base(cfg.File), wd)
+		opts.Rules = cfg.ApplyRules(analyzer.All())
+		opts.Exclude = cfg.Excluded
+		opts.ParamsFor = cfg.ParamsFor
+		absOf := func(p string) string {
+			if filepath.IsAbs(p) {
+				return p
+			}
+			return filepath.Join(wd, filepath.FromSlash(p))
+		}
+		opts.ExternalSuppression = func(f analyzer.Finding) *analyzer.Suppression { return cfg.Suppression(f, absOf) }
+	}
+	rep := scan.Run(paths, opts)
 
 	var out io.Writer = stdout
 	color := false
@@ -156,7 +179,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		color = isTerminal(f) && os.Getenv("NO_COLOR") == ""
 	}
 	w := bufio.NewWriter(out)
-	var err error
 	switch *format {
 	case "json":
 		err = report.WriteJSON(w, rep)
@@ -220,4 +242,23 @@ func appendFile(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return f.Close()
+}
+
+// loadConfig reads --config, or finds .eks-sg-lint.yaml from the first
+// path's folder upwards; no file found is no configuration.
+func loadConfig(explicit string, paths []string) (*config.Config, error) {
+	if explicit != "" {
+		return config.Load(explicit)
+	}
+	start := "."
+	if len(paths) > 0 {
+		start = paths[0]
+		if st, err := os.Stat(start); err == nil && !st.IsDir() {
+			start = filepath.Dir(start)
+		}
+	}
+	if found, ok := config.Find(start); ok {
+		return config.Load(found)
+	}
+	return nil, nil
 }

@@ -903,3 +903,52 @@ func readFile(t *testing.T, name string) string {
 	}
 	return string(data)
 }
+
+// The config file found above the scanned path disables rules, changes
+// levels, excludes paths, gives per-path parameters and ignores findings
+// per path (external suppressions, kept in SARIF).
+func TestConfigFile(t *testing.T) {
+	inTemp(t)
+	ssh := `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  ClusterName: {Type: String}
+Resources:
+  Nodes:
+    Type: AWS::EKS::Nodegroup
+    Properties:
+      ClusterName: !Ref ClusterName
+      NodeRole: arn:aws:iam::123456789012:role/node
+      Subnets: [subnet-0123456789abcdef0]
+      RemoteAccess:
+        Ec2SshKey: ops
+`
+	writeFile(t, "repo/sandbox/ng.yaml", ssh)
+	writeFile(t, "repo/prod/ng.yaml", ssh)
+	writeFile(t, "repo/generated/broken.yaml", "AWSTemplateFormatVersion: x\nResources: [\n")
+	writeFile(t, "repo/.eks-sg-lint.yaml", `rules:
+  EKSSG031:
+    level: error
+    ignore:
+      - paths: ["sandbox/**"]
+        reason: sandbox accounts allow SSH from the office
+exclude: [generated]
+params:
+  - paths: ["prod/**"]
+    values: {ClusterName: prod}
+`)
+	r := runCLI(t, "repo")
+	if r.code != 1 || !strings.Contains(r.stdout, "repo/prod/ng.yaml:11:7: error EKSSG031 node group(s) \"Nodes\"") ||
+		strings.Contains(r.stdout, "sandbox/ng.yaml:11") || !strings.Contains(r.stdout, "1 suppressed") || strings.Contains(r.stdout, "broken") {
+		t.Errorf("config not applied:\n%v", r)
+	}
+	r = runCLI(t, "--format", "sarif", "repo")
+	if !strings.Contains(r.stdout, `"kind": "external"`) || !strings.Contains(r.stdout, `"uri": "repo/.eks-sg-lint.yaml"`) {
+		t.Errorf("the external suppression must point at the config file:\n%s", r.stdout)
+	}
+	// --config names another file; a bad one is a usage error naming the line.
+	writeFile(t, "bad.yaml", "rules:\n  EKSSG031: {levl: note}\n")
+	r = runCLI(t, "--config", "bad.yaml", "repo")
+	if r.code != 2 || !strings.Contains(r.stderr, "bad.yaml: line 2: field levl not found") {
+		t.Errorf("bad config: %v", r)
+	}
+}
