@@ -44,10 +44,10 @@ type Config struct {
 	// File is the config file's path; Dir the folder globs are relative to;
 	// Display is how output names the file (set by the caller).
 	File, Dir, Display string
-	Rules     map[string]Rule  `yaml:"rules"`
-	Exclude   []string         `yaml:"exclude"`
-	Params    []ParamsForPaths `yaml:"params"`
-	exclude   []*regexp.Regexp `yaml:"-"`
+	Rules              map[string]Rule  `yaml:"rules"`
+	Exclude            []string         `yaml:"exclude"`
+	Params             []ParamsForPaths `yaml:"params"`
+	exclude            []*regexp.Regexp `yaml:"-"`
 }
 
 // Rule is the configuration of one rule.
