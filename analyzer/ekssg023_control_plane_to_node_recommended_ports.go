@@ -42,7 +42,7 @@ func runControlPlaneToNodeRecommendedPorts(p *Pass) {
 		if f.IngressBlocked.IsEmpty() {
 			at, side = cpSG.Loc, fmt.Sprintf("add egress rules from %s to %s", cpSG.Name, nodeSG.Name)
 		}
-		sites.add(at, ng, []Related{{Loc: cpSG.Loc, Message: "control-plane security group " + cpSG.Name}},
+		sites.add(at, ng, []Related{{Loc: cpSG.Loc, Message: groupRole(cpSG, "control-plane security group")}},
 			fmt.Sprintf("control plane of cluster %q cannot reach {nodes} on %s (AWS recommends TCP 443 and 1025-65535 for webhooks and aggregated APIs); %s.",
 				c.DisplayName(), f.Blocked.String(), side))
 	}

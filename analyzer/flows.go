@@ -112,3 +112,21 @@ func (s *siteSet) report(p *Pass) {
 		p.Reportf(st.loc, st.related, "%s", strings.Replace(st.format, "{nodes}", strings.Join(st.names, " and "), 1))
 	}
 }
+
+// admitted describes what a destination admits from the source for
+// certain: "nothing" or "only TCP 443".
+func admitted(f graph.Flow) string {
+	if a := f.IngressFromSource.String(); a != "" {
+		return "only " + a
+	}
+	return "nothing"
+}
+
+// groupRole labels a related location: "control-plane security group X",
+// or just the name when it already says what it is (the cluster SG).
+func groupRole(sg *graph.SecurityGroup, role string) string {
+	if sg.ClusterSGOf != "" || sg.RemoteAccessOf != "" {
+		return sg.Name
+	}
+	return role + " " + sg.Name
+}

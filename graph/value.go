@@ -45,6 +45,13 @@ func Lit(s string) Value { return Value{Kind: KindLiteral, Str: s} }
 // UnknownValue is a value the model cannot follow.
 func UnknownValue(reason string) Value { return Value{Kind: KindUnknown, Reason: reason} }
 
+// UnknownWritten is an unknown value that messages show as written (a
+// template placeholder such as ${EKS_CLUSTER_NAME}); it still equals
+// nothing, not even itself.
+func UnknownWritten(text, reason string) Value {
+	return Value{Kind: KindUnknown, Str: text, Reason: reason}
+}
+
 // Concat joins parts, flattening nested concatenations and merging
 // adjacent literals so that equal strings have equal shapes.
 func Concat(parts ...Value) Value {
@@ -211,6 +218,9 @@ func (v Value) String() string {
 		return b.String()
 	case KindChoice:
 		return "If(" + v.Str + ", " + v.Parts[0].String() + ", " + v.Parts[1].String() + ")"
+	}
+	if v.Str != "" {
+		return v.Str
 	}
 	return "?"
 }

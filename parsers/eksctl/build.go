@@ -113,7 +113,7 @@ func (b *builder) note(at graph.Location, format string, args ...any) {
 // value is a scalar as a symbolic value: placeholders are unknown.
 func (b *builder) value(s scalar) graph.Value {
 	if s.templated {
-		return graph.UnknownValue(fmt.Sprintf("template placeholder %q", s.value))
+		return graph.UnknownWritten(s.value, fmt.Sprintf("template placeholder %q", s.value))
 	}
 	return graph.Lit(s.value)
 }
@@ -167,7 +167,7 @@ func (b *builder) buildCluster() {
 			b.nameText = cfg.name.value
 		}
 		b.note(b.nameLoc, "%s; the cluster is not linked to other files and cluster tags cannot be matched", reason)
-		b.name = graph.UnknownValue(reason)
+		b.name = graph.UnknownWritten(b.nameText, reason)
 		c.Key = fmt.Sprintf("eksctl:%s:%d", b.file, b.nameLoc.Line)
 		b.prefix = c.Key
 	}
