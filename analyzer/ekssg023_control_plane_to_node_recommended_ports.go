@@ -1,6 +1,10 @@
 package analyzer
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
+)
 
 // ControlPlaneToNodeRecommendedPorts is EKSSG023.
 var ControlPlaneToNodeRecommendedPorts = register(&Analyzer{
@@ -31,6 +35,9 @@ func runControlPlaneToNodeRecommendedPorts(p *Pass) {
 		nodes, cp := g.Nodes(ng), g.ControlPlane(c)
 		f := g.Reach(cp, nodes, asked)
 		if f.Blocked.IsEmpty() {
+			if f.Result() == graph.Unknown {
+				p.Skipf(ng.Loc, "%s: whether the control plane reaches it on TCP 443 and 1025-65535 depends on security groups or addresses the files do not settle", nodeGroupPhrase(ng, c))
+			}
 			continue
 		}
 		nodeSG, ok := fixTarget(g, nodes)

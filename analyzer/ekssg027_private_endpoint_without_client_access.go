@@ -33,6 +33,7 @@ func runPrivateEndpointWithoutClientAccess(p *Pass) {
 		}
 		cp := g.ControlPlane(c)
 		if cp.Open {
+			p.Skipf(c.Loc, "cluster %q has a private-only endpoint, but not all of its control-plane security groups are known", c.DisplayName())
 			continue
 		}
 		inside := map[graph.SGKey]bool{c.ClusterSG: true}
@@ -58,7 +59,11 @@ func runPrivateEndpointWithoutClientAccess(p *Pass) {
 				clients = true
 			}
 		}
-		if !decided || clients {
+		if !decided {
+			p.Skipf(c.Loc, "cluster %q has a private-only endpoint, but the rules of some control-plane security groups are not known", c.DisplayName())
+			continue
+		}
+		if clients {
 			continue
 		}
 		p.Reportf(c.Loc, nil, "cluster %q has only a private endpoint, but its control-plane security groups (%s) admit TCP 443 from nothing but its nodes: kubectl from a bastion or CI runner in the VPC cannot connect. Add an ingress rule for TCP 443 from the clients' security group or network.",
