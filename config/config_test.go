@@ -138,3 +138,29 @@ func TestFind(t *testing.T) {
 		t.Errorf("Find = %q, %v; want %q", got, ok, want)
 	}
 }
+
+// TestReadmeExample loads the configuration shown in the README, so the
+// documentation cannot show keys the tool rejects.
+func TestReadmeExample(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	i := strings.Index(text, "### Configuration")
+	if i < 0 {
+		t.Fatal("README has no Configuration section")
+	}
+	start := strings.Index(text[i:], "```yaml\n")
+	end := strings.Index(text[i+start+8:], "```")
+	if start < 0 || end < 0 {
+		t.Fatal("no yaml block in the Configuration section")
+	}
+	c, err := load(t, text[i+start+8:i+start+8+end])
+	if err != nil {
+		t.Fatalf("README example: %v", err)
+	}
+	if len(c.Rules) != 3 || len(c.Exclude) != 1 || len(c.Params) != 1 {
+		t.Errorf("README example parsed as %+v", c)
+	}
+}
