@@ -16,6 +16,7 @@ import (
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
+	"github.com/eks-sg-lint/eks-sg-lint/docs"
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 	"github.com/eks-sg-lint/eks-sg-lint/report"
 )
@@ -163,7 +164,15 @@ func rule(a *analyzer.Analyzer) *gosarif.ReportingDescriptor {
 		d.WithFullDescription(gosarif.NewMultiformatMessageString(a.Full))
 	}
 	if a.Help != "" {
-		d.WithTextHelp(a.Help).WithMarkdownHelp(a.Help)
+		// help.text is the rule's one-paragraph Help; help.markdown is the
+		// rule's page (docs/rules/<ID>.md), the same text `eks-sg-lint
+		// explain` prints and helpUri points at. SARIF requires text
+		// whenever help is present, so a rule without Help has neither.
+		md, ok := docs.Rule(a.ID)
+		if !ok {
+			md = a.Help
+		}
+		d.WithTextHelp(a.Help).WithMarkdownHelp(md)
 	}
 	d.WithHelpURI(a.HelpURI())
 	d.WithDefaultConfiguration(gosarif.NewReportingConfiguration().WithLevel(level(string(a.Level))))

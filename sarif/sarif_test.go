@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
+	"github.com/eks-sg-lint/eks-sg-lint/docs"
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 	"github.com/eks-sg-lint/eks-sg-lint/report"
 )
@@ -234,7 +235,7 @@ func TestContent(t *testing.T) {
 	r1 := rules[0].(obj)
 	if r1["shortDescription"].(obj)["text"] != "Cluster has no SG." ||
 		r1["fullDescription"].(obj)["text"] != "The full text." ||
-		!reflect.DeepEqual(r1["help"], obj{"text": "Add the `SecurityGroupIds`.", "markdown": "Add the `SecurityGroupIds`."}) ||
+		!reflect.DeepEqual(r1["help"], obj{"text": "Add the `SecurityGroupIds`.", "markdown": page(t, "EKSSG001")}) ||
 		!reflect.DeepEqual(r1["properties"].(obj)["tags"], []any{"eks", "security"}) {
 		t.Errorf("rule 1 = %v", r1)
 	}
@@ -338,6 +339,49 @@ func TestContent(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "cluster <prod> has no SG & more") {
 		t.Error("messages should not be HTML-escaped")
+	}
+}
+
+func page(t *testing.T, id string) string {
+	t.Helper()
+	md, ok := docs.Rule(id)
+	if !ok {
+		t.Fatalf("no page for %s", id)
+	}
+	return md
+}
+
+// TestHelpIsTheRulePage: every registered rule's help.markdown is its page
+// docs/rules/<ID>.md (what `eks-sg-lint explain` prints and helpUri shows),
+// and help.text is its Help; the log with them stays schema-valid.
+func TestHelpIsTheRulePage(t *testing.T) {
+	fixedCwd(t, "/home/me/my repo")
+	r := &report.Report{ToolName: "eks-sg-lint", Version: "1.0.0", Rules: analyzer.All()}
+	out := write(t, r)
+	if err := validate(t, compileSchema(t), out); err != nil {
+		t.Fatalf("schema: %v", err)
+	}
+	rules := decode(t, out)["runs"].([]any)[0].(obj)["tool"].(obj)["driver"].(obj)["rules"].([]any)
+	if len(rules) != len(r.Rules) {
+		t.Fatalf("%d rules, want %d", len(rules), len(r.Rules))
+	}
+	for i, a := range r.Rules {
+		help, _ := rules[i].(obj)["help"].(obj)
+		if help["markdown"] != page(t, a.ID) {
+			t.Errorf("%s: help.markdown is not docs/rules/%s.md", a.ID, a.ID)
+		}
+		if help["text"] != a.Help {
+			t.Errorf("%s: help.text = %v, want the rule's Help", a.ID, help["text"])
+		}
+	}
+}
+
+// A rule without a page keeps its Help as markdown.
+func TestHelpWithoutPage(t *testing.T) {
+	a := &analyzer.Analyzer{ID: "TEST999", Name: "no-page", Level: analyzer.LevelNote, Short: "s", Help: "Do `this`."}
+	rules := decode(t, write(t, &report.Report{ToolName: "eks-sg-lint", Rules: []*analyzer.Analyzer{a}}))["runs"].([]any)[0].(obj)["tool"].(obj)["driver"].(obj)["rules"].([]any)
+	if help := rules[0].(obj)["help"]; !reflect.DeepEqual(help, obj{"text": "Do `this`.", "markdown": "Do `this`."}) {
+		t.Errorf("help = %v", help)
 	}
 }
 

@@ -28,6 +28,15 @@ const usageText = `eks-sg-lint: prove that Amazon EKS security groups are right,
 
 Usage:
   eks-sg-lint [flags] [PATH...]
+  eks-sg-lint rules
+  eks-sg-lint explain RULE-ID
+
+Commands:
+  rules            list every rule: ID, level, name and what it proves
+  explain RULE-ID  print a rule's documentation page (Markdown), e.g.
+                   explain EKSSG021 (IDs are case-insensitive)
+  A command is recognised only as the first argument: to scan a file or
+  folder named "rules" or "explain", write ./rules (or put -- first).
 
 Scans CloudFormation templates (YAML or JSON) in the given files and folders
 (default "."), follows security groups from clusters to node groups, and
