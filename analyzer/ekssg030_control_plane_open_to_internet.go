@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 )
@@ -46,9 +47,12 @@ func runControlPlaneOpenToInternet(p *Pass) {
 			if sg == nil {
 				continue
 			}
-			role := "control-plane security group"
-			if sg.ClusterSGOf != "" {
-				role = "cluster security group"
+			subject := fmt.Sprintf("control-plane security group %s of cluster %q", sg.Name, c.DisplayName())
+			switch {
+			case sg.ClusterSGOf != "" && strings.HasPrefix(sg.Name, "cluster security group"):
+				subject = sg.Name // already "cluster security group of cluster …"
+			case sg.ClusterSGOf != "":
+				subject = fmt.Sprintf("cluster security group %s of cluster %q", sg.Name, c.DisplayName())
 			}
 			for _, r := range sg.Rules {
 				if done[r] || r.Direction != graph.Ingress || !r.Certain || !r.IsWorldOpen() {
@@ -56,8 +60,8 @@ func runControlPlaneOpenToInternet(p *Pass) {
 				}
 				done[r] = true
 				p.Reportf(r.Loc, []Related{{Loc: c.Loc, Message: fmt.Sprintf("cluster %q", c.DisplayName())}},
-					"%s %s of cluster %q allows %s from %s: the control plane's network interfaces are open to any address. Restrict the source to the node security groups and known client networks.",
-					role, sg.Name, c.DisplayName(), r.Traffic(), r.Peer.Expr)
+					"%s allows %s from %s: the control plane's network interfaces are open to any address. Restrict the source to the node security groups and known client networks.",
+					subject, r.Traffic(), r.Peer.Expr)
 			}
 		}
 	}
