@@ -99,3 +99,21 @@ func TestReadmeListsEveryRule(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeExamplesAreTestedFiles: the example templates the README shows
+// are the files the fixture harness scans, verbatim.
+func TestReadmeExamplesAreTestedFiles(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"suppressed.yaml"} {
+		data, err := os.ReadFile(filepath.Join("../testdata/examples", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(readme), "```yaml\n"+string(data)+"```") {
+			t.Errorf("README does not show testdata/examples/%s verbatim", name)
+		}
+	}
+}

@@ -952,3 +952,14 @@ params:
 		t.Errorf("bad config: %v", r)
 	}
 }
+
+// TestReadmeQuickStartOutput: the output the README shows for its first
+// command is what the tool prints.
+func TestReadmeQuickStartOutput(t *testing.T) {
+	t.Chdir(repoPath())
+	r := runCLI(t, "testdata/examples/cluster-with-nodes.yaml")
+	readme := readFile(t, "README.md")
+	if r.code != 1 || !strings.Contains(readme, "```\n"+r.stdout+"```") {
+		t.Errorf("README's quick-start output differs from:\n%s", r.stdout)
+	}
+}
