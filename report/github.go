@@ -1,7 +1,115 @@
 package report
 
-import "io"
+// GitHub Actions workflow commands (--format github, --annotations)
+//
+// WriteGitHub writes one line per finding, in the order of r.Findings:
+//
+//	::error file=nodes.yaml,line=42,col=7,endLine=42,endColumn=19,title=EKSSG021::control plane of cluster …
+//
+// The command is the finding's level (error → ::error, warning →
+// ::warning, note → ::notice). Properties that are unknown (0 or "") are
+// left out, as @actions/core does; col and endColumn are also left out when
+// the region spans several lines, because GitHub accepts columns only on a
+// one-line annotation. Then one line per file error, titled "eks-sg-lint":
+//
+//	::error file=broken.yaml,line=7,col=2,title=eks-sg-lint::yaml: mapping values are not allowed
+//
+// Suppressed findings are left out.
+//
+// Values are escaped exactly as @actions/core's command.ts does
+// (packages/core/src/command.ts, escapeData and escapeProperty): in the
+// message `%`, CR and LF become %25, %0D and %0A; in property values `:`
+// and `,` also become %3A and %2C.
+
+import (
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
+)
+
+// githubTitle is the title of file-error annotations.
+const githubTitle = "eks-sg-lint"
 
 // WriteGitHub writes GitHub Actions workflow commands (::error file=…::),
 // one per finding, so pull requests get annotations without code scanning.
-func WriteGitHub(w io.Writer, r *Report) error { return nil }
+func WriteGitHub(w io.Writer, r *Report) error {
+	var b strings.Builder
+	for _, f := range r.Findings {
+		if !shown(f) {
+			continue
+		}
+		writeCommand(&b, githubCommand(f.Level), f.Loc, f.RuleID, f.Message)
+	}
+	for _, e := range r.Errors {
+		writeCommand(&b, "error", e.Loc, githubTitle, e.Message)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// shown says whether a finding is printed by the annotation and Markdown
+// writers: suppressed findings are not (SARIF and JSON keep them; the
+// summary line counts them).
+func shown(f analyzer.Finding) bool { return f.Suppression == nil }
+
+// githubCommand maps a SARIF level to a workflow command.
+func githubCommand(l analyzer.Level) string {
+	switch l {
+	case analyzer.LevelError:
+		return "error"
+	case analyzer.LevelWarning:
+		return "warning"
+	}
+	return "notice"
+}
+
+// writeCommand appends "::cmd k=v,k=v::message\n".
+func writeCommand(b *strings.Builder, cmd string, loc graph.Location, title, message string) {
+	type prop struct{ key, value string }
+	var props []prop
+	num := func(key string, n int) {
+		if n > 0 {
+			props = append(props, prop{key, strconv.Itoa(n)})
+		}
+	}
+	if loc.File != "" {
+		props = append(props, prop{"file", loc.File})
+	}
+	num("line", loc.Line)
+	oneLine := loc.EndLine == 0 || loc.EndLine == loc.Line
+	if oneLine {
+		num("col", loc.Column)
+	}
+	num("endLine", loc.EndLine)
+	if oneLine {
+		num("endColumn", loc.EndColumn)
+	}
+	if title != "" {
+		props = append(props, prop{"title", title})
+	}
+	b.WriteString("::" + cmd)
+	for i, p := range props {
+		if i == 0 {
+			b.WriteByte(' ')
+		} else {
+			b.WriteByte(',')
+		}
+		b.WriteString(p.key + "=" + escapeProperty(p.value))
+	}
+	b.WriteString("::" + escapeData(message) + "\n")
+}
+
+var (
+	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
+// escapeData escapes a workflow command's message (command.ts escapeData).
+func escapeData(s string) string { return dataEscaper.Replace(s) }
+
+// escapeProperty escapes a workflow command's property value (command.ts
+// escapeProperty).
+func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
