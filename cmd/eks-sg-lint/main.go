@@ -30,20 +30,27 @@ Usage:
   eks-sg-lint [flags] [PATH...]
   eks-sg-lint rules
   eks-sg-lint explain RULE-ID
+  eks-sg-lint graph [--format mermaid|dot] [PATH...]
 
 Commands:
   rules            list every rule: ID, level, name and what it proves
   explain RULE-ID  print a rule's documentation page (Markdown), e.g.
                    explain EKSSG021 (IDs are case-insensitive)
+  graph            draw each cluster's control plane, node groups and the
+                   flows between them (Mermaid or Graphviz dot)
   A command is recognised only as the first argument: to scan a file or
-  folder named "rules" or "explain", write ./rules (or put -- first).
+  folder named "rules", "explain" or "graph", write ./rules (or put -- first).
 
-Scans CloudFormation templates (YAML or JSON) in the given files and folders
-(default "."), follows security groups from clusters to node groups, and
-reports violations of AWS's EKS security group requirements with exact
-file:line positions. Folders are walked recursively for .yaml, .yml, .json
-and .template files (.git, node_modules and vendor are skipped); files that
-are not templates are skipped silently unless named explicitly.
+Scans CloudFormation templates (YAML or JSON), eksctl ClusterConfig files and
+AWS CLI JSON output (describe-security-groups, describe-security-group-rules,
+eks describe-cluster and describe-nodegroup, ec2 describe-instances) in the
+given files and folders (default "."), links them into one model, follows
+security groups from clusters to node groups, and reports violations of
+AWS's EKS security group requirements with exact file:line positions.
+Folders are walked recursively for .yaml, .yml, .json and .template files
+(.git, node_modules and vendor are skipped); files of no known format are
+skipped silently unless named explicitly. A .eks-sg-lint.yaml found in the
+first path's folder or a parent configures rules, paths and parameters.
 No AWS credentials are read and no network is used.
 
 Flags:
@@ -114,27 +121,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usageTail)
 	}
 
-	// Flags may come after paths too: `eks-sg-lint dir --format sarif`.
-	var paths []string
-	rest := args
-	for {
-		if err := fset.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
-		}
-		left := fset.Args()
-		// The flag package swallows "--"; after it everything is a path.
-		if consumed := len(rest) - len(left); consumed > 0 && rest[consumed-1] == "--" {
-			paths = append(paths, left...)
-			break
-		}
-		if len(left) == 0 {
-			break
-		}
-		paths = append(paths, left[0])
-		rest = left[1:]
+	paths, code, ok := parseInterleaved(fset, args)
+	if !ok {
+		return code
 	}
 	if *showVersion {
 		fmt.Fprintf(stdout, "eks-sg-lint %s\n", toolVersion())
@@ -152,29 +141,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	opts := scan.Options{Params: params, MaxFileSize: *maxSize, ToolName: "eks-sg-lint", Version: toolVersion()}
-	cfg, err := loadConfig(*configPath, paths)
+	opts, err := scanOptions(params, *configPath, paths, *maxSize)
 	if err != nil {
 		fmt.Fprintf(stderr, "eks-sg-lint: config: %v\n", err)
 		return 2
 	}
-	if cfg != nil {
-		wd, _ := os.Getwd()
-		cfg.Display = scan.DisplayPath(cfg.Dir+string(os.PathSeparator)+filepath.Base(cfg.File), wd)
-		opts.Rules = cfg.ApplyRules(analyzer.All())
-		opts.Exclude = cfg.Excluded
-		opts.ParamsFor = cfg.ParamsFor
-		absOf := func(p string) string {
-			if filepath.IsAbs(p) {
-				return p
-			}
-			return filepath.Join(wd, filepath.FromSlash(p))
-		}
-		opts.ExternalSuppression = func(f analyzer.Finding) *analyzer.Suppression { return cfg.Suppression(f, absOf) }
-	}
 	rep := scan.Run(paths, opts)
 
-	var out io.Writer = stdout
+	out := stdout
 	color := false
 	var file *os.File
 	if *output != "" && *output != "-" {
@@ -247,10 +221,71 @@ func appendFile(path string, write func(io.Writer) error) error {
 		return err
 	}
 	if err := write(f); err != nil {
+		_ = f.Close() // the write error is the one to report
+		return err
+	}
+	return f.Close()
+}
+
+// parseInterleaved parses flags that may come before or after paths
+// (`eks-sg-lint dir --format sarif`); after "--" everything is a path. ok
+// is false when parsing ended the command (help: 0, error: 2).
+func parseInterleaved(fset *flag.FlagSet, args []string) (paths []string, code int, ok bool) {
+	rest := args
+	for {
+		if err := fset.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, 0, false
+			}
+			return nil, 2, false
+		}
+		left := fset.Args()
+		// The flag package swallows "--"; after it everything is a path.
+		if consumed := len(rest) - len(left); consumed > 0 && rest[consumed-1] == "--" {
+			return append(paths, left...), 0, true
+		}
+		if len(left) == 0 {
+			return paths, 0, true
+		}
+		paths = append(paths, left[0])
+		rest = left[1:]
+	}
+}
+
+// writeFileWith creates a file and writes it with write.
+func writeFileWith(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
 		f.Close()
 		return err
 	}
 	return f.Close()
+}
+
+// scanOptions builds the scan's options from the command line and the
+// configuration file (shared by the scan and `graph`).
+func scanOptions(params map[string]string, configPath string, paths []string, maxSize int64) (scan.Options, error) {
+	opts := scan.Options{Params: params, MaxFileSize: maxSize, ToolName: "eks-sg-lint", Version: toolVersion()}
+	cfg, err := loadConfig(configPath, paths)
+	if err != nil || cfg == nil {
+		return opts, err
+	}
+	wd, _ := os.Getwd()
+	cfg.Display = scan.DisplayPath(cfg.Dir+string(os.PathSeparator)+filepath.Base(cfg.File), wd)
+	opts.Rules = cfg.ApplyRules(analyzer.All())
+	opts.Exclude = cfg.Excluded
+	opts.ParamsFor = cfg.ParamsFor
+	absOf := func(p string) string {
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(wd, filepath.FromSlash(p))
+	}
+	opts.ExternalSuppression = func(f analyzer.Finding) *analyzer.Suppression { return cfg.Suppression(f, absOf) }
+	return opts, nil
 }
 
 // loadConfig reads --config, or finds .eks-sg-lint.yaml from the first

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/docs"
+	"github.com/eks-sg-lint/eks-sg-lint/report"
+	"github.com/eks-sg-lint/eks-sg-lint/scan"
 )
 
 const rulesUsage = `Usage: eks-sg-lint rules
@@ -26,9 +29,6 @@ suppress it. RULE-ID is case-insensitive, e.g. EKSSG021 or ekssg021.
 // not start with a subcommand. Only the first argument names a
 // subcommand, so `eks-sg-lint ./rules` (or `eks-sg-lint -- rules`) scans a
 // file or folder named "rules".
-//
-// "graph" is not handled here yet (the diagram writer is separate work), so
-// `eks-sg-lint graph` is still a path.
 func subcommand(args []string, stdout, stderr io.Writer) (code int, ok bool) {
 	if len(args) == 0 {
 		return 0, false
@@ -38,6 +38,8 @@ func subcommand(args []string, stdout, stderr io.Writer) (code int, ok bool) {
 		return runRules(args[1:], stdout, stderr), true
 	case "explain":
 		return runExplain(args[1:], stdout, stderr), true
+	case "graph":
+		return runGraph(args[1:], stdout, stderr), true
 	}
 	return 0, false
 }
@@ -106,4 +108,61 @@ func ruleIDs() []string {
 		ids = append(ids, a.ID)
 	}
 	return ids
+}
+
+const graphUsage = `Usage: eks-sg-lint graph [flags] [PATH...]
+
+Scans like eks-sg-lint and prints, instead of findings, a diagram per
+cluster: the control plane, each node group and their security groups, with
+the flows AWS requires (TCP 443, TCP 10250) and recommends (TCP 1025-65535,
+all traffic between nodes) coloured green when proven allowed, red when
+proven blocked, amber when partly blocked and grey when the files cannot
+tell. Mermaid renders on GitHub; dot is Graphviz.
+
+Flags:
+`
+
+func runGraph(args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("eks-sg-lint graph", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	format := fset.String("format", "mermaid", "diagram format: mermaid or dot")
+	output := fset.String("output", "", "write the diagram to `FILE` instead of standard output")
+	configPath := fset.String("config", "", "configuration `FILE`")
+	params := paramFlag{}
+	fset.Var(params, "param", "CloudFormation parameter value `KEY=VALUE` (repeatable)")
+	fset.Usage = func() {
+		fmt.Fprint(stderr, graphUsage)
+		fset.PrintDefaults()
+	}
+	paths, code, ok := parseInterleaved(fset, args)
+	if !ok {
+		return code
+	}
+	if *format != "mermaid" && *format != "dot" {
+		fmt.Fprintf(stderr, "eks-sg-lint graph: --format must be mermaid or dot, not %q\n", *format)
+		return 2
+	}
+	opts, err := scanOptions(params, *configPath, paths, scan.DefaultMaxFileSize)
+	if err != nil {
+		fmt.Fprintf(stderr, "eks-sg-lint: config: %v\n", err)
+		return 2
+	}
+	rep := scan.Run(paths, opts)
+	for _, e := range rep.Errors {
+		fmt.Fprintf(stderr, "%s: error: %s\n", e.Loc, e.Message)
+	}
+	write := func(w io.Writer) error { return report.WriteDiagram(w, rep.Graph, *format) }
+	if *output != "" && *output != "-" {
+		err = writeFileWith(*output, write)
+	} else {
+		err = write(stdout)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "eks-sg-lint: writing the diagram: %v\n", err)
+		return 2
+	}
+	if len(rep.Errors) > 0 {
+		return 2
+	}
+	return 0
 }

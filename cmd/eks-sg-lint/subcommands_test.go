@@ -160,3 +160,26 @@ func TestPageConfigSnippets(t *testing.T) {
 		})
 	}
 }
+
+func TestGraphCommand(t *testing.T) {
+	t.Chdir(repoPath())
+	r := runCLI(t, "graph", "testdata/examples/cluster-with-nodes.yaml")
+	if r.code != 0 || !strings.Contains(r.stdout, "flowchart LR") || !strings.Contains(r.stdout, `-->|"TCP 10250 ✓"|`) {
+		t.Errorf("mermaid: %v", r)
+	}
+	r = runCLI(t, "graph", "--format", "dot", "testdata/examples/cluster-with-nodes.yaml")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, `digraph "eks-sg-lint" {`) || !strings.Contains(r.stdout, `label="TCP 443 ✓", color="#2da44e"`) {
+		t.Errorf("dot: %v", r)
+	}
+	// A blocked flow is red.
+	r = runCLI(t, "graph", "testdata/rules/EKSSG021/node-ingress-blocks-kubelet.yaml")
+	if r.code != 0 || !strings.Contains(r.stdout, "TCP 10250 ✗") {
+		t.Errorf("blocked flow: %v", r)
+	}
+	if r := runCLI(t, "graph", "--format", "svg", "testdata/examples"); r.code != 2 || !strings.Contains(r.stderr, "--format must be mermaid or dot") {
+		t.Errorf("bad format: %v", r)
+	}
+	if r := runCLI(t, "graph", "--nope"); r.code != 2 {
+		t.Errorf("bad flag: %v", r)
+	}
+}
