@@ -60,9 +60,9 @@ func ApplySuppressions(fs []Finding, sups []graph.Suppression, external func(Fin
 			f.Suppression = external(*f)
 		}
 	}
-	out := append(fs, invalid...)
-	SortFindings(out)
-	return out
+	fs = append(fs, invalid...)
+	SortFindings(fs)
+	return fs
 }
 
 func contains(list []string, s string) bool {

@@ -66,17 +66,6 @@ func nodeGroupsByCluster(g *graph.Graph) ([]*graph.Cluster, map[*graph.Cluster][
 	return order, by
 }
 
-// relatedRules points at the rules of a flow's evidence.
-func relatedRules(rules []*graph.Rule, what string) []Related {
-	var out []Related
-	for _, r := range rules {
-		if !r.Loc.IsZero() {
-			out = append(out, Related{Loc: r.Loc, Message: what})
-		}
-	}
-	return out
-}
-
 // siteSet gathers node groups that share one finding (same place, same
 // fix): node groups on the same security groups get one finding naming
 // them all. The message names them where it says {nodes}.
