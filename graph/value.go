@@ -137,6 +137,20 @@ func (v Value) Key() string {
 	return v.symbol()
 }
 
+// SameKey is a key for equality as Equal proves it: Equal(a, b) is Yes
+// exactly when a.SameKey() == b.SameKey() != "". It is Key, except that a
+// choice has the key its branches all share (or none).
+func (v Value) SameKey() string {
+	if v.Kind != KindChoice {
+		return v.Key()
+	}
+	k := v.Parts[0].SameKey()
+	if k == "" || k != v.Parts[1].SameKey() {
+		return ""
+	}
+	return k
+}
+
 func (v Value) parts() []Value {
 	if v.Kind == KindConcat {
 		return v.Parts

@@ -64,3 +64,32 @@ func TestVersionBelow(t *testing.T) {
 		}
 	}
 }
+
+// SameKey must agree with Equal on Yes, for every pair: ifList in the
+// CloudFormation parser relies on it to look items up instead of comparing
+// every pair.
+func TestSameKeyAgreesWithEqual(t *testing.T) {
+	p := func(name string) Value { return Value{Kind: KindParam, Scope: "f", Str: name} }
+	choice := func(a, b Value) Value { return Value{Kind: KindChoice, Str: "c", Parts: []Value{a, b}} }
+	vals := []Value{
+		Lit("a"), Lit("b"), Lit(""), p("X"), p("Y"),
+		{Kind: KindResource, Scope: "f", Str: "X"},
+		{Kind: KindGetAtt, Scope: "f", Str: "R", Attr: "GroupId"},
+		{Kind: KindImport, Str: "exp"},
+		Concat(Lit("a-"), p("X")), Concat(Lit("a-"), p("X"), Lit("-b")),
+		Concat(Lit("a-"), UnknownValue("?")),
+		UnknownValue("?"),
+		choice(Lit("a"), Lit("a")), choice(Lit("a"), Lit("b")), choice(p("X"), p("X")),
+		choice(choice(Lit("a"), Lit("a")), Lit("a")), choice(choice(Lit("a"), Lit("b")), Lit("a")),
+		choice(UnknownValue("?"), UnknownValue("?")), choice(Lit("a"), UnknownValue("?")),
+	}
+	for _, a := range vals {
+		for _, b := range vals {
+			eq := Equal(a, b) == Yes
+			same := a.SameKey() != "" && a.SameKey() == b.SameKey()
+			if eq != same {
+				t.Errorf("Equal(%s, %s) == Yes is %v, SameKey %q vs %q", a, b, eq, a.SameKey(), b.SameKey())
+			}
+		}
+	}
+}

@@ -25,7 +25,7 @@ func commentSuppressions(file string, data []byte) []graph.Suppression {
 		return nil
 	}
 	var out []graph.Suppression
-	for i, line := range strings.Split(string(data), "\n") {
+	for i, line := range lines(string(data)) {
 		m := ignoreRe.FindStringSubmatchIndex(line)
 		if m == nil {
 			continue
@@ -61,4 +61,21 @@ func commentSuppressions(file string, data []byte) []graph.Suppression {
 		out = append(out, s)
 	}
 	return out
+}
+
+// lines splits text at LF, CRLF and a lone CR, the line breaks yaml.v3
+// counts, so that a comment's line is the line findings use.
+func lines(s string) []string {
+	var out []string
+	for {
+		i := strings.IndexAny(s, "\r\n")
+		if i < 0 {
+			return append(out, s)
+		}
+		out = append(out, s[:i])
+		if s[i] == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+			i++
+		}
+		s = s[i+1:]
+	}
 }

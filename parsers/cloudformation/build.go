@@ -53,6 +53,11 @@ func (t *template) build() {
 		}
 	}
 	t.buildExports()
+	if t.opaqueRule {
+		for _, sg := range t.doc.SGs {
+			sg.RulesOpen = true
+		}
+	}
 }
 
 // clusterKeyOf is the scan-wide key of the cluster a name value denotes.
@@ -85,12 +90,16 @@ func (t *template) buildCluster(r *resource) {
 	if v := mapGet(r.props, "Version"); v != nil {
 		c.Version = t.eval(v)
 	}
-	vpc := mapGet(r.props, "ResourcesVpcConfig")
+	vpc, opaque := t.object(mapGet(r.props, "ResourcesVpcConfig"))
 	if sgs := mapGet(vpc, "SecurityGroupIds"); sgs != nil {
 		c.ControlPlaneSGs, c.ControlPlaneSGsOpen = t.sgMembers(sgs)
 	}
 	c.EndpointPublic = t.boolProp(vpc, "EndpointPublicAccess", graph.Yes)
 	c.EndpointPrivate = t.boolProp(vpc, "EndpointPrivateAccess", graph.No)
+	if opaque || r.opaque {
+		c.ControlPlaneSGsOpen = true
+		c.EndpointPublic, c.EndpointPrivate = graph.Unknown, graph.Unknown
+	}
 	if graph.VersionBelow(c.Version, 1, 14) != graph.Yes {
 		c.ClusterSG = graph.ClusterSGKey(key)
 		t.addClusterSG(c, true)
@@ -176,7 +185,7 @@ func (t *template) buildSG(r *resource) {
 	key := graph.ResourceSGKey(t.file, r.id)
 	sg := &graph.SecurityGroup{Key: key, Name: r.id, Loc: t.loc(r.key), Defined: true, Resource: r.id}
 	tags, open := t.list(mapGet(r.props, "Tags"))
-	sg.TagsOpen = open
+	sg.TagsOpen = open || r.opaque
 	for _, it := range tags {
 		if it.node == nil || it.node.Kind != yaml.MappingNode {
 			sg.TagsOpen = true
@@ -191,6 +200,7 @@ func (t *template) buildSG(r *resource) {
 		sg.Rules = append(sg.Rules, t.rules(it.node, graph.Ingress, []graph.SGMember{{SG: key, Certain: true}}, it.certain, t.loc(it.node), "")...)
 	}
 	egress, outOpen := t.list(mapGet(r.props, "SecurityGroupEgress"))
+	inOpen, outOpen = inOpen || r.opaque, outOpen || r.opaque
 	anyCertain := false
 	for _, it := range egress {
 		anyCertain = anyCertain || it.certain
@@ -212,6 +222,12 @@ func (t *template) buildStandaloneRule(r *resource, dir graph.Direction) {
 		owners = t.sgChoices(t.eval(g), g)
 	} else if g := mapGet(r.props, "GroupName"); g != nil {
 		owners = t.sgChoices(t.eval(g), g)
+	}
+	if r.opaque {
+		// Its group is unknown, so any group of the template may have
+		// more rules than the model sees.
+		t.opaqueRule = true
+		return
 	}
 	if len(owners) == 0 {
 		t.notify(r.key, "%s %s names no security group the model can follow; it is ignored", r.typ, r.id)
@@ -263,8 +279,9 @@ func (t *template) rules(m *yaml.Node, dir graph.Direction, owners []graph.SGMem
 		if isNoValue(v) {
 			return
 		}
+		expr := v.String()
 		for _, c := range t.sgChoices(v, n) {
-			addPeer(graph.Peer{Kind: graph.PeerSG, SG: c.SG, Expr: v.String()}, c.Certain)
+			addPeer(graph.Peer{Kind: graph.PeerSG, SG: c.SG, Expr: expr}, c.Certain)
 		}
 	}
 	prefix := func(field string) {
@@ -458,7 +475,7 @@ func (t *template) attachments(r *resource) []attached {
 
 func (t *template) attachedSGs(r *resource) ([]attached, bool) {
 	var out []attached
-	open := false
+	open := r.opaque && len(sgPropertiesOf(r.typ)) > 0
 	for _, p := range sgPropertiesOf(r.typ) {
 		found, o := t.walkProperty(r.props, strings.Split(p.Path, "."), true, 0)
 		open = open || o

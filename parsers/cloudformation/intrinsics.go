@@ -56,6 +56,22 @@ func intrinsic(n *yaml.Node) (string, *yaml.Node, bool) {
 // maxEvalDepth bounds recursion through nested intrinsics.
 const maxEvalDepth = 64
 
+// maxChoiceWidth bounds the branches (leaves) of the value of nested Fn::If
+// on unknown conditions.
+const maxChoiceWidth = 64
+
+// choiceWidth counts the leaves of nested choices, stopping past limit.
+func choiceWidth(v graph.Value, limit int) int {
+	if v.Kind != graph.KindChoice {
+		return 1
+	}
+	n := choiceWidth(v.Parts[0], limit)
+	if n > limit {
+		return n
+	}
+	return n + choiceWidth(v.Parts[1], limit-n)
+}
+
 // eval turns a scalar-valued expression into a symbolic value.
 func (t *template) eval(n *yaml.Node) graph.Value { return t.evalDepth(n, 0) }
 
@@ -150,8 +166,16 @@ func (t *template) evalDepth(n *yaml.Node, depth int) graph.Value {
 		case graph.No:
 			return t.evalDepth(arg.Content[2], d)
 		}
-		return graph.Value{Kind: graph.KindChoice, Str: arg.Content[0].Value,
+		v := graph.Value{Kind: graph.KindChoice, Str: arg.Content[0].Value,
 			Parts: []graph.Value{t.evalDepth(arg.Content[1], d), t.evalDepth(arg.Content[2], d)}}
+		if choiceWidth(v, maxChoiceWidth) > maxChoiceWidth {
+			// Nested Fn::If on unknown conditions (shared through YAML
+			// aliases, the tree doubles per level): every comparison and
+			// rendering of the value walks all its branches, so give up
+			// rather than go quadratic.
+			return graph.UnknownValue("Fn::If with too many unknown branches")
+		}
+		return v
 	case "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition":
 		switch t.condExpr(n, d) {
 		case graph.Yes:
@@ -302,6 +326,39 @@ func (t *template) findInMap(arg *yaml.Node, depth int) graph.Value {
 	return t.evalDepth(n, depth+1)
 }
 
+// object resolves a mapping-valued property (Properties,
+// ResourcesVpcConfig): the mapping, or the one an Fn::If on a known
+// condition chooses. opaque is set when an expression the model cannot
+// follow stands there, so that callers treat what it holds as unknown
+// rather than absent.
+func (t *template) object(n *yaml.Node) (m *yaml.Node, opaque bool) {
+	for depth := 0; depth <= maxEvalDepth; depth++ {
+		if n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+			return nil, false
+		}
+		fn, arg, ok := intrinsic(n)
+		switch {
+		case !ok && n.Kind == yaml.MappingNode:
+			return n, false
+		case !ok:
+			return nil, false // a wrong shape: as absent
+		case fn == "Ref" && arg.Value == "AWS::NoValue":
+			return nil, false
+		case fn != "Fn::If" || arg.Kind != yaml.SequenceNode || len(arg.Content) != 3:
+			return nil, true
+		}
+		switch t.cond(arg.Content[0].Value) {
+		case graph.Yes:
+			n = arg.Content[1]
+		case graph.No:
+			n = arg.Content[2]
+		default:
+			return nil, true
+		}
+	}
+	return nil, true
+}
+
 // item is one element of an evaluated list.
 type item struct {
 	value graph.Value
@@ -411,13 +468,14 @@ func (t *template) ifList(arg, at *yaml.Node, depth int, whole bool) ([]item, bo
 	}
 	a, oa := branch(arg.Content[1])
 	b, ob := branch(arg.Content[2])
+	inA, inB := certainKeys(a), certainKeys(b)
 	out := make([]item, 0, len(a)+len(b))
 	for _, x := range a {
-		x.certain = x.certain && inItems(b, x.value)
+		x.certain = x.certain && inB[x.value.SameKey()]
 		out = append(out, x)
 	}
 	for _, x := range b {
-		if !inItems(a, x.value) {
+		if !inA[x.value.SameKey()] {
 			x.certain = false
 			out = append(out, x)
 		}
@@ -425,13 +483,18 @@ func (t *template) ifList(arg, at *yaml.Node, depth int, whole bool) ([]item, bo
 	return out, oa || ob
 }
 
-func inItems(items []item, v graph.Value) bool {
+// certainKeys indexes the certain items by graph.Value.SameKey, so that
+// "is v certainly in the list" (some certain item Equal to v is Yes) costs
+// one lookup instead of a scan: comparing every item of one branch with
+// every item of the other was quadratic in long lists.
+func certainKeys(items []item) map[string]bool {
+	keys := make(map[string]bool, len(items))
 	for _, it := range items {
-		if it.certain && graph.Equal(it.value, v) == graph.Yes {
-			return true
+		if k := it.value.SameKey(); it.certain && k != "" {
+			keys[k] = true
 		}
 	}
-	return false
+	return keys
 }
 
 func splitLiteral(s string, n *yaml.Node) []item {

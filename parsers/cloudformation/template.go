@@ -27,11 +27,14 @@ type parameter struct {
 }
 
 type resource struct {
-	id       string
-	typ      string
-	key      *yaml.Node // the logical ID node: where findings about the resource point
-	node     *yaml.Node // the resource's mapping
-	props    *yaml.Node // mapping, or nil
+	id    string
+	typ   string
+	key   *yaml.Node // the logical ID node: where findings about the resource point
+	node  *yaml.Node // the resource's mapping
+	props *yaml.Node // mapping, or nil
+	// opaque is set when Properties is an expression the model cannot
+	// follow (an Fn::If on an unknown condition): what it sets is unknown.
+	opaque   bool
 	metadata *yaml.Node
 	// exists is No when its condition is false (the resource is dropped),
 	// Unknown when the condition cannot be evaluated.
@@ -53,9 +56,12 @@ type template struct {
 	// hasMacro is set when a Transform other than SAM may rewrite values
 	// (e.g. QuickStartParameterResolver `~~/…~~` placeholders).
 	hasMacro bool
-	doc      *graph.Document
-	clusters map[string]*graph.Cluster
-	sgs      map[graph.SGKey]*graph.SecurityGroup
+	// opaqueRule is set by a standalone rule whose Properties the model
+	// cannot follow: every group's rules are then open.
+	opaqueRule bool
+	doc        *graph.Document
+	clusters   map[string]*graph.Cluster
+	sgs        map[graph.SGKey]*graph.SecurityGroup
 }
 
 // IsTemplate reports whether a document is a CloudFormation template: it has
@@ -153,8 +159,10 @@ func Parse(file string, doc *yaml.Node, opts Options) (*graph.Document, error) {
 				return nil, posErr(k, fmt.Sprintf("resource %s has no Type", k.Value))
 			}
 			r := &resource{id: k.Value, typ: typ.Value, key: k, node: v, metadata: mapGet(v, "Metadata"), exists: graph.Yes}
-			if p := mapGet(v, "Properties"); p != nil && p.Kind == yaml.MappingNode {
-				r.props = p
+			if p := mapGet(v, "Properties"); p != nil && p.Kind != yaml.MappingNode && p.Tag != "!!null" {
+				if _, _, ok := intrinsic(p); !ok {
+					return nil, posErr(p, fmt.Sprintf("Properties of resource %s must be a mapping", k.Value))
+				}
 			}
 			t.resources[r.id] = r
 			t.order = append(t.order, r)
@@ -165,6 +173,13 @@ func Parse(file string, doc *yaml.Node, opts Options) (*graph.Document, error) {
 			r := t.resources[resources.Content[i].Value]
 			if c := mapGet(resources.Content[i+1], "Condition"); c != nil && c.Kind == yaml.ScalarNode {
 				r.exists = t.cond(c.Value)
+			}
+		}
+		// Properties may be an Fn::If (on conditions, hence after them).
+		for _, r := range t.order {
+			p := mapGet(r.node, "Properties")
+			if r.props, r.opaque = t.object(p); r.opaque && r.exists != graph.No {
+				t.notify(p, "Properties of %s %s is an expression the model cannot follow; what it sets is unknown", r.typ, r.id)
 			}
 		}
 	}
