@@ -1125,7 +1125,7 @@ func TestHostileFileSystem(t *testing.T) {
 			if err := os.Chmod(p, 0); err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { os.Chmod(p, 0o755) })
+			t.Cleanup(func() { _ = os.Chmod(p, 0o755) })
 		}
 		rep := scanWithin(t, []string{companion, "unreadable", "unreadable/secret.yaml"}, Options{WorkDir: dir})
 		checkSane(t, rep)
@@ -1195,7 +1195,7 @@ func TestHostileRulePanic(t *testing.T) {
 			for _, ng := range p.Graph.NodeGroups {
 				if ng.Name == "NodeGroup" {
 					var m map[string]int
-					m["x"]++ // a nil map write: a real runtime panic
+					m["x"]++ //nolint:govet,staticcheck // a deliberate nil map write: a real runtime panic
 				}
 			}
 		}}
