@@ -156,7 +156,7 @@ func parseOne(in input, opts Options) (p parsed) {
 		p.err = &report.FileError{Loc: graph.Location{File: in.display}, Message: describe(err)}
 		return p
 	}
-	defer f.Close()
+	defer f.Close() //nolint:errcheck // opened read-only
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		p.err = &report.FileError{Loc: graph.Location{File: in.display}, Message: describe(err)}
