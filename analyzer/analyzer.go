@@ -7,7 +7,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 )
@@ -135,27 +137,58 @@ func ByID(id string) *Analyzer {
 	return nil
 }
 
+// parallelMinObjects is the size of graph (groups and node groups) from
+// which the rules run in parallel: below it, starting goroutines costs more
+// than the rules (a single template takes microseconds).
+var parallelMinObjects = 500
+
 // Run applies the rules to the graph. A rule that panics is reported as an
-// internal error notification and the others still run.
+// internal error notification and the others still run. Rules only read the
+// graph, so on a large graph they run in parallel (GOMAXPROCS at a time);
+// their results are gathered in rule order, so the output does not depend
+// on scheduling.
 func Run(g *graph.Graph, rules []*Analyzer) ([]Finding, []graph.Notification) {
+	passes := make([]*Pass, len(rules))
+	for i, a := range rules {
+		passes[i] = &Pass{Graph: g, Analyzer: a}
+	}
+	if len(g.SGs)+len(g.NodeGroups) < parallelMinObjects {
+		for _, p := range passes {
+			p.run()
+		}
+	} else {
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+		for _, p := range passes {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				p.run()
+			}()
+		}
+		wg.Wait()
+	}
 	var findings []Finding
 	var notes []graph.Notification
-	for _, a := range rules {
-		p := &Pass{Graph: g, Analyzer: a}
-		func() {
-			defer func() {
-				if r := recover(); r != nil {
-					p.notes = append(p.notes, graph.Notification{Level: "error", Rule: a.ID,
-						Message: fmt.Sprintf("internal error in rule %s: %v", a.ID, r)})
-				}
-			}()
-			a.Run(p)
-		}()
+	for _, p := range passes {
 		findings = append(findings, p.findings...)
 		notes = append(notes, p.notes...)
 	}
 	SortFindings(findings)
 	return findings, notes
+}
+
+// run runs the pass's rule, turning a panic into an error notification.
+func (p *Pass) run() {
+	defer func() {
+		if r := recover(); r != nil {
+			p.notes = append(p.notes, graph.Notification{Level: "error", Rule: p.Analyzer.ID,
+				Message: fmt.Sprintf("internal error in rule %s: %v", p.Analyzer.ID, r)})
+		}
+	}()
+	p.Analyzer.Run(p)
 }
 
 // SortFindings orders findings by file, line, column, rule and message.

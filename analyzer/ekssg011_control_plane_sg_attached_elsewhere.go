@@ -27,6 +27,14 @@ var ControlPlaneSGAttachedElsewhere = register(&Analyzer{
 
 func runControlPlaneSGAttachedElsewhere(p *Pass) {
 	g := p.Graph
+	// Attachments by group, in graph order: scanning every attachment for
+	// every control-plane group is quadratic in a large scan.
+	bySG := map[graph.SGKey][]int{}
+	for i, a := range g.Attachments {
+		if a.Certain && a.ResourceType != "AWS::EKS::Cluster" {
+			bySG[a.SG] = append(bySG[a.SG], i)
+		}
+	}
 	byAttachment := map[int]bool{}
 	for _, c := range g.Clusters {
 		if !c.Defined {
@@ -37,8 +45,9 @@ func runControlPlaneSGAttachedElsewhere(p *Pass) {
 			if !m.Certain || sg == nil || sg.ClusterSGOf != "" {
 				continue
 			}
-			for i, a := range g.Attachments {
-				if a.SG != m.SG || !a.Certain || a.ResourceType == "AWS::EKS::Cluster" || byAttachment[i] {
+			for _, i := range bySG[m.SG] {
+				a := g.Attachments[i]
+				if byAttachment[i] {
 					continue
 				}
 				byAttachment[i] = true

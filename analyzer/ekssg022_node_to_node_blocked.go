@@ -2,6 +2,8 @@ package analyzer
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 )
@@ -25,28 +27,75 @@ var NodeToNodeBlocked = register(&Analyzer{
 	Run:              runNodeToNodeBlocked,
 })
 
+// maxNodePairReports bounds the findings, and separately the
+// notifications, per cluster: a cluster of n node groups on separate groups
+// has n*n pairs, and past a hundred one summary says more than the rest.
+const maxNodePairReports = 100
+
 func runNodeToNodeBlocked(p *Pass) {
 	g := p.Graph
 	dns := graph.ProtocolPorts(graph.ProtoTCP, graph.Ports(53, 53)).Union(graph.ProtocolPorts(graph.ProtoUDP, graph.Ports(53, 53)))
 	clusters, byCluster := nodeGroupsByCluster(g)
-	seen := map[string]bool{}
-	for _, c := range clusters {
-		ngs := byCluster[c]
-		for _, a := range ngs {
-			for _, b := range ngs {
-				from, to := g.Nodes(a), g.Nodes(b)
-				pair := sgSetKey(from) + "->" + sgSetKey(to)
-				if seen[pair] {
-					continue // node groups on the same groups: one finding
+	// Node groups on the same groups get one finding: per cluster only the
+	// first node group of each set of groups is compared, and a pair of
+	// sets already compared in an earlier cluster is not compared again.
+	setID := map[string]int{}
+	var clustersOfSet [][]int // by set: the clusters that have it, ascending
+	for ci, c := range clusters {
+		var reps []*graph.NodeGroup
+		var eps []graph.Endpoint
+		var ids []int
+		for _, ng := range byCluster[c] {
+			e := g.Nodes(ng)
+			k := sgSetKey(e)
+			id, ok := setID[k]
+			if !ok {
+				id = len(clustersOfSet)
+				setID[k] = id
+				clustersOfSet = append(clustersOfSet, nil)
+			}
+			if n := len(clustersOfSet[id]); n > 0 && clustersOfSet[id][n-1] == ci {
+				continue
+			}
+			clustersOfSet[id] = append(clustersOfSet[id], ci)
+			reps, eps, ids = append(reps, ng), append(eps, e), append(ids, id)
+		}
+		// Pairs are many and mostly alike: PairChecker answers each without
+		// a full Reach.
+		pc := g.NewPairChecker(eps, graph.AllTraffic())
+		fixTargets := make([]*graph.SecurityGroup, len(eps)) // nil when none
+		for i, e := range eps {
+			if sg, ok := fixTarget(g, e); ok {
+				fixTargets[i] = sg
+			}
+		}
+		findings, moreFindings, notes, moreNotes := 0, 0, 0, 0
+		for i, a := range reps {
+			for j, b := range reps {
+				if comparedBefore(clustersOfSet[ids[i]], clustersOfSet[ids[j]], ci) {
+					continue
 				}
-				seen[pair] = true
-				f := g.Reach(from, to, graph.AllTraffic())
+				f := pc.Check(i, j)
 				if f.Blocked.IsEmpty() {
-					if f.Result() == graph.Unknown {
+					if f.Result == graph.Unknown {
+						if notes == maxNodePairReports {
+							moreNotes++
+							continue
+						}
+						notes++
 						p.Skipf(b.Loc, "cluster %q: whether nodes of %q reach nodes of %q on all protocols depends on security groups or addresses the files do not settle", c.DisplayName(), a.Name, b.Name)
 					}
 					continue
 				}
+				target, source := fixTargets[j], fixTargets[i]
+				if target == nil || source == nil {
+					continue
+				}
+				if findings == maxNodePairReports {
+					moreFindings++
+					continue
+				}
+				findings++
 				what := f.Blocked.String()
 				blockedDNS := f.Blocked.Intersect(dns)
 				switch {
@@ -54,11 +103,6 @@ func runNodeToNodeBlocked(p *Pass) {
 					what = "any protocol, DNS (TCP and UDP 53) included"
 				case !blockedDNS.IsEmpty():
 					what = "DNS (" + blockedDNS.String() + "); blocked in all: " + what
-				}
-				target, ok := fixTarget(g, to)
-				source, ok2 := fixTarget(g, from)
-				if !ok || !ok2 {
-					continue
 				}
 				between := fmt.Sprintf("nodes of %s %q cannot reach nodes of %s %q", a.Kind, a.Name, b.Kind, b.Name)
 				if a == b {
@@ -75,14 +119,43 @@ func runNodeToNodeBlocked(p *Pass) {
 				p.Reportf(at, related, "cluster %q: %s on %s; %s.", c.DisplayName(), between, what, fix)
 			}
 		}
+		if moreFindings > 0 {
+			p.Reportf(c.Loc, nil, "cluster %q: %d more pairs of node groups cannot reach each other (%d in all; the first %d are reported one by one). "+
+				"Allow all traffic between the node security groups, for example with one shared group on every node group that admits all traffic from itself, such as the cluster security group.",
+				c.DisplayName(), moreFindings, findings+moreFindings, findings)
+		}
+		if moreNotes > 0 {
+			p.Skipf(c.Loc, "cluster %q: for %d more pairs of node groups, whether their nodes reach each other on all protocols depends on security groups or addresses the files do not settle (%d in all; the first %d are noted one by one)",
+				c.DisplayName(), moreNotes, notes+moreNotes, notes)
+		}
 	}
+}
+
+// comparedBefore says whether two sets of groups were both in one cluster
+// before cluster ci (their cluster lists are ascending).
+func comparedBefore(a, b []int, ci int) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) && a[i] < ci && b[j] < ci {
+		switch {
+		case a[i] == b[j]:
+			return true
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return false
 }
 
 // sgSetKey identifies an endpoint by its groups.
 func sgSetKey(e graph.Endpoint) string {
-	s := ""
+	var b strings.Builder
 	for _, m := range graph.Distinct(e.SGs) {
-		s += string(m.SG) + fmt.Sprint(m.Certain) + ","
+		b.WriteString(string(m.SG))
+		b.WriteString(strconv.FormatBool(m.Certain))
+		b.WriteByte(',')
 	}
-	return s + fmt.Sprint(e.Open)
+	b.WriteString(strconv.FormatBool(e.Open))
+	return b.String()
 }

@@ -38,17 +38,22 @@ func runControlPlaneToNodePrivilegedPorts(p *Pass) {
 	}
 	var hits []*hit
 	byRule := map[*graph.Rule]*hit{}
+	cpGroupsOf := map[*graph.Cluster]map[graph.SGKey]bool{}
 	for _, ng := range g.NodeGroups {
 		c := clusterOf(g, ng)
 		if c == nil {
 			continue
 		}
 		nodes, cp := g.Nodes(ng), g.ControlPlane(c)
-		cpGroups := map[graph.SGKey]bool{}
-		for _, m := range cp.SGs {
-			if m.Certain {
-				cpGroups[m.SG] = true
+		cpGroups := cpGroupsOf[c] // once per cluster, not per node group
+		if cpGroups == nil {
+			cpGroups = map[graph.SGKey]bool{}
+			for _, m := range cp.SGs {
+				if m.Certain {
+					cpGroups[m.SG] = true
+				}
 			}
+			cpGroupsOf[c] = cpGroups
 		}
 		for _, m := range graph.Distinct(nodes.SGs) {
 			sg := g.SG(m.SG)

@@ -1,7 +1,8 @@
 package graph
 
 import (
-	"fmt"
+	"hash/maphash"
+	"net/netip"
 	"sort"
 	"strings"
 )
@@ -67,7 +68,17 @@ func (g *Graph) SortedSGs() []*SecurityGroup {
 // Merge links the documents of one scan into a graph. Documents must be
 // given in a deterministic order (sorted by file) for stable output.
 func Merge(docs []*Document) *Graph {
-	g := &Graph{SGs: map[SGKey]*SecurityGroup{}, clusterByKey: map[string]*Cluster{}}
+	// Maps sized up front: a large scan has hundreds of thousands of rules,
+	// and growing the maps step by step costs more than filling them.
+	nSGs, nRules := 0, 0
+	for _, d := range docs {
+		nSGs += len(d.SGs)
+		nRules += len(d.Rules)
+		for _, sg := range d.SGs {
+			nRules += len(sg.Rules)
+		}
+	}
+	g := &Graph{SGs: make(map[SGKey]*SecurityGroup, nSGs), clusterByKey: map[string]*Cluster{}}
 	aliases := map[SGKey]SGKey{}
 	for _, d := range docs {
 		for from, to := range d.Aliases {
@@ -94,18 +105,37 @@ func Merge(docs []*Document) *Graph {
 	}
 	// A group described twice (two dumps, a dump and a rules listing)
 	// holds each permission once.
-	ruleSeen := map[string]bool{}
+	// Seen rules by the hash of their key (a map of full keys would hold
+	// tens of megabytes in a large scan); keys that share a hash are told
+	// apart exactly.
+	seed := maphash.MakeSeed()
+	ruleSeen := make(map[uint64]*Rule, nRules)
+	var hashShared map[ruleKey]bool
 	ngByKey := map[string]*NodeGroup{}
+	// cpSeen holds, for a cluster described more than once, the keys of its
+	// control-plane groups so far (rebuilding it for every description is
+	// quadratic when many files describe one cluster).
+	cpSeen := map[*Cluster]map[SGKey]bool{}
 	addRule := func(r *Rule) {
 		r.SG = resolve(r.SG)
 		if r.Peer.Kind == PeerSG {
 			r.Peer.SG = resolve(r.Peer.SG)
 		}
 		key := r.semanticKey()
-		if ruleSeen[key] {
+		h := ruleHash(seed, key)
+		if first, ok := ruleSeen[h]; !ok {
+			ruleSeen[h] = r
+		} else if first.semanticKey() == key {
 			return
+		} else {
+			if hashShared == nil {
+				hashShared = map[ruleKey]bool{}
+			}
+			if hashShared[key] {
+				return
+			}
+			hashShared[key] = true
 		}
-		ruleSeen[key] = true
 		sg := g.ensureSG(r.SG, r.Loc)
 		sg.Rules = append(sg.Rules, r)
 	}
@@ -187,7 +217,13 @@ func Merge(docs []*Document) *Graph {
 				g.Clusters = append(g.Clusters, c)
 				continue
 			}
-			mergeCluster(old, c)
+			if cpSeen[old] == nil {
+				cpSeen[old] = map[SGKey]bool{}
+				for _, m := range old.ControlPlaneSGs {
+					cpSeen[old][m.SG] = true
+				}
+			}
+			mergeCluster(old, c, cpSeen[old])
 		}
 		for _, ng := range d.NodeGroups {
 			ng.SGs = members(ng.SGs)
@@ -234,8 +270,9 @@ func Merge(docs []*Document) *Graph {
 	return g
 }
 
-// mergeCluster folds a second description of the same cluster into the first.
-func mergeCluster(old, c *Cluster) {
+// mergeCluster folds a second description of the same cluster into the
+// first; seen holds the keys of old's control-plane groups.
+func mergeCluster(old, c *Cluster, seen map[SGKey]bool) {
 	if !old.Defined && c.Defined {
 		old.Defined, old.Loc, old.Resource, old.Version = true, c.Loc, c.Resource, c.Version
 		old.ControlPlaneSGsOpen = c.ControlPlaneSGsOpen
@@ -244,10 +281,6 @@ func mergeCluster(old, c *Cluster) {
 	}
 	if old.ClusterSG == "" {
 		old.ClusterSG = c.ClusterSG
-	}
-	seen := map[SGKey]bool{}
-	for _, m := range old.ControlPlaneSGs {
-		seen[m.SG] = true
 	}
 	for _, m := range c.ControlPlaneSGs {
 		if !seen[m.SG] {
@@ -307,17 +340,41 @@ func hasImplicitTag(tags []Tag) bool {
 	return false
 }
 
-// semanticKey identifies what a rule permits, so the same permission
-// described twice is kept once (conditional rules stay distinct).
-func (r *Rule) semanticKey() string {
-	peer := string(r.Peer.SG)
+// ruleHash hashes rule keys for Merge (a variable so that tests can make
+// every key collide).
+var ruleHash = maphash.Comparable[ruleKey]
+
+// ruleKey identifies what a rule permits, so the same permission
+// described twice is kept once (conditional rules stay distinct). It is a
+// struct rather than a formatted string: Merge builds one per rule.
+type ruleKey struct {
+	sg                   SGKey
+	dir                  Direction
+	proto, from, to      int
+	portsKnown           bool
+	kind                 PeerKind
+	cidr                 netip.Prefix
+	peer                 string   // a group's key, or a prefix list's
+	unknownAt            Location // unknown peers are never the same
+	certain, hasImplicit bool
+}
+
+func (r *Rule) semanticKey() ruleKey {
+	k := ruleKey{sg: r.SG, dir: r.Direction, proto: r.Protocol, from: r.FromPort, to: r.ToPort, portsKnown: r.PortsKnown,
+		kind: r.Peer.Kind, certain: r.Certain, hasImplicit: r.Implicit != ""}
 	switch r.Peer.Kind {
 	case PeerCIDR:
-		peer = r.Peer.CIDR.String()
+		k.cidr = r.Peer.CIDR
 	case PeerPrefixList:
-		peer = r.Peer.PrefixList.Key()
+		k.peer = r.Peer.PrefixList.Key()
 	case PeerUnknown:
-		peer = "?" + r.Loc.String() // unknown peers are never the same
+		// As Location.String() tells locations apart.
+		k.unknownAt = Location{File: r.Loc.File, Line: r.Loc.Line, Column: r.Loc.Column}
+		if k.unknownAt.Line == 0 {
+			k.unknownAt.Column = 0
+		}
+	default:
+		k.peer = string(r.Peer.SG)
 	}
-	return fmt.Sprintf("%s|%d|%d|%d|%d|%t|%d|%s|%t|%t", r.SG, r.Direction, r.Protocol, r.FromPort, r.ToPort, r.PortsKnown, r.Peer.Kind, peer, r.Certain, r.Implicit != "")
+	return k
 }

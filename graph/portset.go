@@ -34,8 +34,12 @@ func Ports(from, to int) PortSet {
 	return PortSet{ranges: []PortRange{{from, to}}}
 }
 
+// allPorts backs every AllPorts set: sets are immutable, so they can share
+// it (capacity 1, so an append elsewhere could never write into it).
+var allPorts = []PortRange{{0, MaxPort}}
+
 // AllPorts is the set of ports 0-65535.
-func AllPorts() PortSet { return PortSet{ranges: []PortRange{{0, MaxPort}}} }
+func AllPorts() PortSet { return PortSet{ranges: allPorts[:1:1]} }
 
 // PortSetOf builds a set from ranges in any order; invalid ranges (From >
 // To, or outside 0..65535) are ignored.
@@ -49,10 +53,10 @@ func PortSetOf(rs ...PortRange) PortSet {
 
 // Union is the set of ports in s or o.
 func (s PortSet) Union(o PortSet) PortSet {
-	if len(o.ranges) == 0 {
+	if len(o.ranges) == 0 || s.IsAll() {
 		return s
 	}
-	if len(s.ranges) == 0 {
+	if len(s.ranges) == 0 || o.IsAll() {
 		return o
 	}
 	out := make([]PortRange, 0, len(s.ranges)+len(o.ranges))
@@ -80,6 +84,14 @@ func (s PortSet) Union(o PortSet) PortSet {
 
 // Intersect is the set of ports in both s and o.
 func (s PortSet) Intersect(o PortSet) PortSet {
+	switch {
+	case len(s.ranges) == 0 || len(o.ranges) == 0:
+		return PortSet{}
+	case o.IsAll():
+		return s
+	case s.IsAll():
+		return o
+	}
 	var out []PortRange
 	i, j := 0, 0
 	for i < len(s.ranges) && j < len(o.ranges) {
@@ -99,6 +111,12 @@ func (s PortSet) Intersect(o PortSet) PortSet {
 
 // Complement is the set of ports 0-65535 not in s.
 func (s PortSet) Complement() PortSet {
+	switch {
+	case len(s.ranges) == 0:
+		return AllPorts()
+	case s.IsAll():
+		return PortSet{}
+	}
 	var out []PortRange
 	next := 0
 	for _, r := range s.ranges {
@@ -117,6 +135,9 @@ func (s PortSet) Complement() PortSet {
 func (s PortSet) Minus(o PortSet) PortSet {
 	if len(s.ranges) == 0 || len(o.ranges) == 0 {
 		return s
+	}
+	if o.IsAll() {
+		return PortSet{}
 	}
 	return s.Intersect(o.Complement())
 }

@@ -126,15 +126,13 @@ func (g *Graph) side(self, peer Endpoint, dir Direction, asked Traffic) (sure, m
 	if self.Open {
 		may = AllTraffic()
 	}
-	peerCertain := map[SGKey]bool{}
-	peerAny := map[SGKey]bool{}
-	for _, m := range peer.SGs {
-		peerAny[m.SG] = true
-		if m.Certain {
-			peerCertain[m.SG] = true
-		}
+	self.SGs = Distinct(self.SGs)
+	lookups := 0
+	if len(peer.SGs) > peerSetScanMax {
+		lookups = g.lookups(self.SGs, dir)
 	}
-	for _, m := range Distinct(self.SGs) {
+	ps := newPeerSet(peer, lookups)
+	for _, m := range self.SGs {
 		sg := g.SGs[m.SG]
 		if sg == nil || !sg.Defined || sg.RulesOpen {
 			may = AllTraffic() // rules not fully known: anything may be allowed
@@ -146,7 +144,7 @@ func (g *Graph) side(self, peer Endpoint, dir Direction, asked Traffic) (sure, m
 			if r.Direction != dir {
 				continue
 			}
-			covers := g.peerCovers(r.Peer, peerCertain, peerAny, peer.Open)
+			covers := g.peerCovers(r.Peer, ps)
 			if covers == No {
 				continue
 			}
@@ -159,22 +157,86 @@ func (g *Graph) side(self, peer Endpoint, dir Direction, asked Traffic) (sure, m
 			}
 		}
 	}
-	sort.SliceStable(rules, func(i, j int) bool { return rules[i].Loc.Less(rules[j].Loc) })
+	less := func(a, b *Rule) bool { return a.Loc.Less(b.Loc) }
+	if !sort.SliceIsSorted(rules, func(i, j int) bool { return less(rules[i], rules[j]) }) {
+		sort.SliceStable(rules, func(i, j int) bool { return less(rules[i], rules[j]) })
+	}
 	return sure, may, rules
 }
 
+// peerSetScanMax is the most groups a peerSet scans linearly.
+const peerSetScanMax = 16
+
+// peerSet is the groups of the other endpoint of a flow, for membership
+// tests: a linear scan for the usual handful of groups, maps beyond.
+type peerSet struct {
+	sgs           []SGMember
+	certain, held map[SGKey]bool
+	open          bool
+}
+
+// newPeerSet prepares for about `lookups` membership tests: maps only pay
+// when there are both many groups and many tests (a control plane of a
+// thousand groups asked about by a node group's three rules is scanned).
+func newPeerSet(peer Endpoint, lookups int) peerSet {
+	ps := peerSet{sgs: peer.SGs, open: peer.Open}
+	if len(peer.SGs) > peerSetScanMax && lookups > 8 {
+		ps.certain, ps.held = map[SGKey]bool{}, map[SGKey]bool{}
+		for _, m := range peer.SGs {
+			ps.held[m.SG] = true
+			if m.Certain {
+				ps.certain[m.SG] = true
+			}
+		}
+	}
+	return ps
+}
+
+// lookups counts the rules of the groups in one direction whose peer is a
+// group: the membership tests side() makes.
+func (g *Graph) lookups(sgs []SGMember, dir Direction) int {
+	n := 0
+	for _, m := range sgs {
+		if sg := g.SGs[m.SG]; sg != nil {
+			for _, r := range sg.Rules {
+				if r.Direction == dir && r.Peer.Kind == PeerSG {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
+
+// has says whether k is one of the groups, and whether it certainly is.
+func (ps *peerSet) has(k SGKey) (held, certain bool) {
+	if ps.held != nil {
+		return ps.held[k], ps.certain[k]
+	}
+	for _, m := range ps.sgs {
+		if m.SG == k {
+			held = true
+			if m.Certain {
+				return true, true
+			}
+		}
+	}
+	return held, false
+}
+
 // peerCovers says whether a rule's peer includes the other endpoint.
-func (g *Graph) peerCovers(p Peer, certain, any map[SGKey]bool, peerOpen bool) Tri {
+func (g *Graph) peerCovers(p Peer, ps peerSet) Tri {
 	switch p.Kind {
 	case PeerSG:
-		if certain[p.SG] {
+		held, certain := ps.has(p.SG)
+		if certain {
 			return Yes
 		}
-		if any[p.SG] || peerOpen {
+		if held || ps.open {
 			return Unknown
 		}
-		for k := range any {
-			if g.SameGroup(p.SG, k) != No {
+		for _, m := range ps.sgs {
+			if g.SameGroup(p.SG, m.SG) != No {
 				return Unknown
 			}
 		}
@@ -232,17 +294,54 @@ func (g *Graph) SameGroup(a, b SGKey) Tri {
 }
 
 // Distinct merges repeated groups (certain if any mention is certain),
-// keeping first-seen order.
+// keeping first-seen order. When no group repeats it returns ms itself
+// (rules call it for every node group of every scan): treat the result as
+// read-only.
 func Distinct(ms []SGMember) []SGMember {
-	idx := map[SGKey]int{}
+	if len(ms) <= 16 {
+		// A linear scan beats a map for the usual handful of groups.
+		repeats := false
+		for i := 1; i < len(ms) && !repeats; i++ {
+			for j := 0; j < i; j++ {
+				if ms[j].SG == ms[i].SG {
+					repeats = true
+					break
+				}
+			}
+		}
+		if !repeats {
+			return ms
+		}
+		out := make([]SGMember, 0, len(ms))
+	next:
+		for _, m := range ms {
+			for i := range out {
+				if out[i].SG == m.SG {
+					out[i].Certain = out[i].Certain || m.Certain
+					continue next
+				}
+			}
+			out = append(out, m)
+		}
+		return out
+	}
+	idx := make(map[SGKey]int, len(ms))
 	var out []SGMember
-	for _, m := range ms {
-		if i, ok := idx[m.SG]; ok {
-			out[i].Certain = out[i].Certain || m.Certain
+	for i, m := range ms {
+		if j, ok := idx[m.SG]; ok {
+			if out == nil {
+				out = append(make([]SGMember, 0, len(ms)), ms[:i]...)
+			}
+			out[j].Certain = out[j].Certain || m.Certain
 			continue
 		}
-		idx[m.SG] = len(out)
-		out = append(out, m)
+		idx[m.SG] = len(idx)
+		if out != nil {
+			out = append(out, m)
+		}
+	}
+	if out == nil {
+		return ms
 	}
 	return out
 }

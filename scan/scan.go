@@ -157,7 +157,7 @@ func parseOne(in input, opts Options) (p parsed) {
 		return p
 	}
 	defer f.Close() //nolint:errcheck // opened read-only
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	data, err := readAtMost(f, limit+1)
 	if err != nil {
 		p.err = &report.FileError{Loc: graph.Location{File: in.display}, Message: describe(err)}
 		return p
@@ -205,6 +205,30 @@ func parseOne(in input, opts Options) (p parsed) {
 	return p
 }
 
+// readAtMost reads up to n bytes of f into a buffer sized from the file's
+// size (io.ReadAll would start at 512 bytes and copy as it doubles).
+func readAtMost(f *os.File, n int64) ([]byte, error) {
+	size := int64(512)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() < n {
+		size = st.Size() + 1 // one more byte, to see EOF without growing
+	}
+	data := make([]byte, 0, size)
+	r := io.LimitReader(f, n)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		m, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+m]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return data, err
+		}
+	}
+}
+
 // looksLikeIaC is a cheap guess, for files that fail to parse, whether the
 // user meant them as input: broken templates must be reported, broken
 // unrelated YAML must not.
@@ -234,10 +258,15 @@ func collect(paths []string, wd string) ([]input, []report.FileError) {
 	var out []input
 	var errs []report.FileError
 	seen := map[string]bool{}
-	add := func(abs string, explicit bool) {
-		key := abs
-		if real, err := filepath.EvalSymlinks(abs); err == nil {
-			key = real
+	// add records a file once; real is its path with every symlink
+	// resolved, or "" to resolve it here.
+	add := func(abs, real string, explicit bool) {
+		key := real
+		if key == "" {
+			key = abs
+			if r, err := filepath.EvalSymlinks(abs); err == nil {
+				key = r
+			}
 		}
 		if seen[key] {
 			return
@@ -256,17 +285,17 @@ func collect(paths []string, wd string) ([]input, []report.FileError) {
 			continue
 		}
 		if !st.IsDir() {
-			add(abs, true)
+			add(abs, "", true)
 			continue
 		}
 		// WalkDir does not follow a symlinked root: walk its target and
 		// name files under the path the user gave.
-		root := abs
+		root, rootResolved := abs, false
 		if real, err := filepath.EvalSymlinks(abs); err == nil {
-			root = real
+			root, rootResolved = real, true
 		}
-		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			path = abs + strings.TrimPrefix(path, root)
+		err = filepath.WalkDir(root, func(walked string, d fs.DirEntry, err error) error {
+			path := abs + strings.TrimPrefix(walked, root)
 			if err != nil {
 				errs = append(errs, report.FileError{Loc: graph.Location{File: DisplayPath(path, wd)}, Message: describe(err)})
 				if d != nil && d.IsDir() {
@@ -282,15 +311,21 @@ func collect(paths []string, wd string) ([]input, []report.FileError) {
 			}
 			// Symlinks to folders are not followed (no loops); symlinks
 			// to files are read like files.
+			real := ""
 			if d.Type()&fs.ModeSymlink != 0 {
 				if st, err := os.Stat(path); err != nil || st.IsDir() {
 					return nil
 				}
 			} else if !d.Type().IsRegular() {
 				return nil
+			} else if rootResolved {
+				// Under a resolved root, WalkDir only descends into real
+				// folders: the walked path of a regular file is its real
+				// path, without one lstat per path element.
+				real = walked
 			}
 			if extensions[strings.ToLower(filepath.Ext(path))] {
-				add(path, false)
+				add(path, real, false)
 			}
 			return nil
 		})

@@ -607,9 +607,12 @@ func (b *builder) sshRules(owner graph.SGKey, n *nodeGroup, base bool) {
 	}
 }
 
-// newSG adds a group eksctl creates.
+// newSG adds a group eksctl creates. Its tags are copied to a slice of
+// their own size: the lists are built by appending, which leaves up to half
+// of their capacity unused, and a large scan keeps every group in memory.
 func (b *builder) newSG(key graph.SGKey, name, logicalID string, at graph.Location, tags []graph.Tag) *graph.SecurityGroup {
-	sg := &graph.SecurityGroup{Key: key, Name: name, Loc: at, Defined: true, Resource: logicalID, Tags: tags}
+	sg := &graph.SecurityGroup{Key: key, Name: name, Loc: at, Defined: true, Resource: logicalID,
+		Tags: append([]graph.Tag(nil), tags...)}
 	b.sgs[key] = sg
 	b.doc.SGs = append(b.doc.SGs, sg)
 	return sg

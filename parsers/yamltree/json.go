@@ -6,37 +6,35 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// parseJSON validates data strictly as JSON, then parses it with yaml.v3 (a
-// JSON text is a YAML flow document) and falls back to building the same node
-// tree from encoding/json tokens when yaml.v3 cannot read it.
+// parseJSON validates data strictly as JSON, then builds the node tree
+// yaml.v3 would build for it (a JSON text is a YAML flow document) from
+// encoding/json tokens.
 //
 // Strict validation matters: YAML flow syntax accepts things JSON does not,
-// such as the trailing comma in {"a": 1,}. The fallback matters because
-// yaml.v3 rejects some valid JSON (measured in TestJSONYAMLRejects): the
-// escape \/ ("found unknown escape character"), any \u escape of a UTF-16
-// surrogate, so every character outside the BMP written as a pair like
-// \ud83d\ude00 ("found invalid Unicode character escape code"), raw U+007F,
-// C1 controls and U+FFFE/U+FFFF inside strings ("control characters are not
-// allowed"), keys longer than 1024 characters (YAML's implicit key limit) and
-// a tab before the top-level value ("found character that cannot start any
-// token").
+// such as the trailing comma in {"a": 1,}. The tree is built by jsonTree
+// rather than by yaml.v3 for two reasons. yaml.v3 rejects some valid JSON
+// (measured in TestJSONYAMLRejects): the escape \/ ("found unknown escape
+// character"), any \u escape of a UTF-16 surrogate, so every character
+// outside the BMP written as a pair like \ud83d\ude00 ("found invalid
+// Unicode character escape code"), raw U+007F, C1 controls and U+FFFE/U+FFFF
+// inside strings ("control characters are not allowed"), keys longer than
+// 1024 characters (YAML's implicit key limit) and a tab before the top-level
+// value ("found character that cannot start any token"); and it counts raw
+// NEL, LS and PS as line breaks (shifting every later line number) and folds
+// NEL inside quoted strings ("x\u0085y" reads as "x y"), silently changing
+// valid JSON. And jsonTree is faster: where yaml.v3 reads the JSON at all,
+// the two trees are the same (TestJSONFallbackMatchesYAML, and FuzzParse
+// checks it on every input), and jsonTree builds it in about two thirds of
+// the time (docs/performance.md).
 func parseJSON(data []byte) ([]*yaml.Node, error) {
 	if !json.Valid(data) {
 		return nil, jsonError(data)
-	}
-	// yaml.v3 counts raw NEL, LS and PS as line breaks (shifting every later
-	// line number) and folds NEL inside quoted strings ("x\u0085y" reads as
-	// "x y"), silently changing valid JSON, so such input goes straight to
-	// the fallback, which breaks lines at LF, CRLF and CR only.
-	if !bytes.ContainsAny(data, "\u0085\u2028\u2029") {
-		if docs, err := parseYAML(data); err == nil && len(docs) == 1 {
-			return docs, nil
-		}
 	}
 	doc, err := jsonTree(data)
 	if err != nil {
@@ -91,7 +89,7 @@ func jsonTree(data []byte) (*yaml.Node, error) {
 		if err != nil {
 			return nil, &Error{Msg: fmt.Sprintf("invalid JSON: %v", err)}
 		}
-		n := &yaml.Node{Kind: yaml.ScalarNode}
+		var n *yaml.Node // allocated only for tokens that are nodes
 		switch t := tok.(type) {
 		case json.Delim:
 			switch t {
@@ -104,13 +102,13 @@ func jsonTree(data []byte) (*yaml.Node, error) {
 				continue
 			}
 		case string:
-			n.Tag, n.Value, n.Style = "!!str", t, yaml.DoubleQuotedStyle
+			n = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: t, Style: yaml.DoubleQuotedStyle}
 		case json.Number:
-			n.Value = t.String()
+			n = &yaml.Node{Kind: yaml.ScalarNode, Value: t.String()}
 		case bool:
-			n.Value = fmt.Sprint(t)
-		case nil:
-			n.Value = "null"
+			n = &yaml.Node{Kind: yaml.ScalarNode, Value: strconv.FormatBool(t)}
+		default: // nil
+			n = &yaml.Node{Kind: yaml.ScalarNode, Value: "null"}
 		}
 		if n.Kind == yaml.ScalarNode && n.Tag == "" {
 			n.Tag = n.ShortTag() // yaml.v3's own resolution: !!int, !!float, !!bool, !!null
