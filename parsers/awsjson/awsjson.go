@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -54,11 +55,11 @@ func detect(doc *yaml.Node) (string, *yaml.Node) {
 		return "", nil
 	}
 	switch {
-	case mapKey(root, "SecurityGroups") != nil:
+	case yamltree.Key(root, "SecurityGroups") != nil:
 		return KindSecurityGroups, root
-	case mapKey(root, "SecurityGroupRules") != nil:
+	case yamltree.Key(root, "SecurityGroupRules") != nil:
 		return KindSecurityGroupRules, root
-	case mapKey(root, "Reservations") != nil:
+	case yamltree.Key(root, "Reservations") != nil:
 		return KindInstances, root
 	}
 	if c := mapGet(root, "cluster"); c != nil && c.Kind == yaml.MappingNode {
@@ -153,20 +154,7 @@ type parser struct {
 }
 
 // loc is a node's location; scalar nodes also get an end column.
-func (p *parser) loc(n *yaml.Node) graph.Location {
-	if n == nil {
-		return graph.Location{File: p.file}
-	}
-	l := graph.Location{File: p.file, Line: n.Line, Column: n.Column}
-	if n.Kind == yaml.ScalarNode && !strings.Contains(n.Value, "\n") {
-		w := utf8.RuneCountInString(n.Value)
-		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-			w += 2
-		}
-		l.EndLine, l.EndColumn = n.Line, n.Column+w
-	}
-	return l
-}
+func (p *parser) loc(n *yaml.Node) graph.Location { return yamltree.Loc(p.file, n) }
 
 func (p *parser) note(n *yaml.Node, format string, args ...any) {
 	p.doc.Notifications = append(p.doc.Notifications, graph.Notification{
@@ -192,46 +180,14 @@ func docRoot(doc *yaml.Node) *yaml.Node {
 // mapGet returns the value of key in a mapping node (the last one, should
 // duplicates survive), or nil. A JSON null counts as absent.
 func mapGet(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	var out *yaml.Node
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			out = m.Content[i+1]
-		}
-	}
-	if isNull(out) {
-		return nil
-	}
-	return out
-}
-
-// rawGet is mapGet that keeps a null value (for messages).
-func rawGet(m *yaml.Node, key string) *yaml.Node {
-	if k := mapKey(m, key); k != nil {
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if m.Content[i] == k {
-				return m.Content[i+1]
-			}
-		}
+	if n := yamltree.Get(m, key); !isNull(n) {
+		return n
 	}
 	return nil
 }
 
-// mapKey returns the key node of key in a mapping, for locations.
-func mapKey(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	var out *yaml.Node
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			out = m.Content[i]
-		}
-	}
-	return out
-}
+// rawGet is mapGet that keeps a null value (for messages).
+func rawGet(m *yaml.Node, key string) *yaml.Node { return yamltree.Get(m, key) }
 
 func isNull(n *yaml.Node) bool {
 	return n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!null"

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -119,7 +120,7 @@ func (p *parser) nodegroup(m *yaml.Node) error {
 		// The launch template's groups (and whether EKS then adds the
 		// cluster SG) are not in this output.
 		ng.SGsOpen = true
-		ng.SGsLoc = p.loc(mapKey(m, "launchTemplate"))
+		ng.SGsLoc = p.loc(yamltree.Key(m, "launchTemplate"))
 	} else if hasCluster {
 		csg := graph.ClusterSGKey(ck)
 		p.addClusterSG(csg, cluster, fmt.Sprintf("cluster security group of cluster %q", cluster), ng.Loc)
@@ -146,7 +147,7 @@ func (p *parser) nodegroup(m *yaml.Node) error {
 // can describe.
 func (p *parser) remoteAccess(ng *graph.NodeGroup, m *yaml.Node) error {
 	ra := mapGet(m, "remoteAccess")
-	raKey := mapKey(m, "remoteAccess")
+	raKey := yamltree.Key(m, "remoteAccess")
 	if ra != nil && ra.Kind != yaml.MappingNode {
 		return errorAt(ra, "remoteAccess must be an object, not %s", shape(ra))
 	}

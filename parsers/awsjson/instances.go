@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -187,7 +188,7 @@ func (p *parser) instanceSGs(inst *yaml.Node, iid string) ([]graph.SGMember, gra
 	for _, eni := range enis {
 		add(mapGet(eni, "Groups"), "NetworkInterfaces[].Groups")
 	}
-	at := mapKey(inst, "SecurityGroups")
+	at := yamltree.Key(inst, "SecurityGroups")
 	if at == nil {
 		at = inst
 	}

@@ -2,9 +2,6 @@ package awsjson
 
 import (
 	"fmt"
-	"net/netip"
-	"strconv"
-	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 	yaml "go.yaml.in/yaml/v3"
@@ -214,21 +211,10 @@ func peerOf(field, v string) graph.Peer {
 	case "PrefixListId":
 		return graph.Peer{Kind: graph.PeerPrefixList, PrefixList: graph.Lit(v), Expr: v}
 	}
-	if pfx, err := parseCIDR(v); err == nil {
+	if pfx, ok := graph.ParseCIDR(v); ok {
 		return graph.Peer{Kind: graph.PeerCIDR, CIDR: pfx, Expr: v}
 	}
 	return graph.Peer{Kind: graph.PeerUnknown, Expr: v}
-}
-
-func parseCIDR(s string) (netip.Prefix, error) {
-	if p, err := netip.ParsePrefix(s); err == nil {
-		return p.Masked(), nil
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil || a.Zone() != "" {
-		return netip.Prefix{}, fmt.Errorf("not a CIDR: %q", s)
-	}
-	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
 // protocolNumber normalises IpProtocol as EC2 reports it: "-1", "tcp",
@@ -238,26 +224,7 @@ func protocolNumber(n *yaml.Node) int {
 	if !ok {
 		return graph.ProtoUnknown
 	}
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "-1", "all":
-		return graph.ProtoAll
-	case "tcp":
-		return graph.ProtoTCP
-	case "udp":
-		return graph.ProtoUDP
-	case "icmp":
-		return graph.ProtoICMP
-	case "icmpv6":
-		return graph.ProtoICMPv6
-	}
-	v, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || v < -1 || v > 255 {
-		return graph.ProtoUnknown
-	}
-	if v == -1 {
-		return graph.ProtoAll
-	}
-	return v
+	return graph.ParseProtocol(s)
 }
 
 // ports reads FromPort/ToPort. All protocols: all ports (EC2 omits them,

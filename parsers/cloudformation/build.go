@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"fmt"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -87,11 +88,11 @@ func (t *template) buildCluster(r *resource) {
 		Version: graph.UnknownValue("not set"), Certain: r.exists == graph.Yes,
 		EndpointPublic: graph.Yes, EndpointPrivate: graph.No,
 	}
-	if v := mapGet(r.props, "Version"); v != nil {
+	if v := yamltree.Get(r.props, "Version"); v != nil {
 		c.Version = t.eval(v)
 	}
-	vpc, opaque := t.object(mapGet(r.props, "ResourcesVpcConfig"))
-	if sgs := mapGet(vpc, "SecurityGroupIds"); sgs != nil {
+	vpc, opaque := t.object(yamltree.Get(r.props, "ResourcesVpcConfig"))
+	if sgs := yamltree.Get(vpc, "SecurityGroupIds"); sgs != nil {
 		c.ControlPlaneSGs, c.ControlPlaneSGsOpen = t.sgMembers(sgs)
 	}
 	c.EndpointPublic = t.boolProp(vpc, "EndpointPublicAccess", graph.Yes)
@@ -110,7 +111,7 @@ func (t *template) buildCluster(r *resource) {
 
 // boolProp reads a boolean property; def when absent, Unknown when not literal.
 func (t *template) boolProp(m *yaml.Node, name string, def graph.Tri) graph.Tri {
-	n := mapGet(m, name)
+	n := yamltree.Get(m, name)
 	if n == nil {
 		return def
 	}
@@ -184,22 +185,22 @@ func (t *template) referencedCluster(name graph.Value, at *yaml.Node) *graph.Clu
 func (t *template) buildSG(r *resource) {
 	key := graph.ResourceSGKey(t.file, r.id)
 	sg := &graph.SecurityGroup{Key: key, Name: r.id, Loc: t.loc(r.key), Defined: true, Resource: r.id}
-	tags, open := t.list(mapGet(r.props, "Tags"))
+	tags, open := t.list(yamltree.Get(r.props, "Tags"))
 	sg.TagsOpen = open || r.opaque
 	for _, it := range tags {
 		if it.node == nil || it.node.Kind != yaml.MappingNode {
 			sg.TagsOpen = true
 			continue
 		}
-		k := mapGet(it.node, "Key")
-		sg.Tags = append(sg.Tags, graph.Tag{Key: t.eval(k), Value: t.eval(mapGet(it.node, "Value")),
+		k := yamltree.Get(it.node, "Key")
+		sg.Tags = append(sg.Tags, graph.Tag{Key: t.eval(k), Value: t.eval(yamltree.Get(it.node, "Value")),
 			Certain: it.certain, Loc: t.loc(k)})
 	}
-	ingress, inOpen := t.list(mapGet(r.props, "SecurityGroupIngress"))
+	ingress, inOpen := t.list(yamltree.Get(r.props, "SecurityGroupIngress"))
 	for _, it := range ingress {
 		sg.Rules = append(sg.Rules, t.rules(it.node, graph.Ingress, []graph.SGMember{{SG: key, Certain: true}}, it.certain, t.loc(it.node), "")...)
 	}
-	egress, outOpen := t.list(mapGet(r.props, "SecurityGroupEgress"))
+	egress, outOpen := t.list(yamltree.Get(r.props, "SecurityGroupEgress"))
 	inOpen, outOpen = inOpen || r.opaque, outOpen || r.opaque
 	anyCertain := false
 	for _, it := range egress {
@@ -218,9 +219,9 @@ func (t *template) buildSG(r *resource) {
 
 func (t *template) buildStandaloneRule(r *resource, dir graph.Direction) {
 	var owners []graph.SGMember
-	if g := mapGet(r.props, "GroupId"); g != nil {
+	if g := yamltree.Get(r.props, "GroupId"); g != nil {
 		owners = t.sgChoices(t.eval(g), g)
-	} else if g := mapGet(r.props, "GroupName"); g != nil {
+	} else if g := yamltree.Get(r.props, "GroupName"); g != nil {
 		owners = t.sgChoices(t.eval(g), g)
 	}
 	if r.opaque {
@@ -248,13 +249,16 @@ func (t *template) rules(m *yaml.Node, dir graph.Direction, owners []graph.SGMem
 		return out
 	}
 	base := graph.Rule{Direction: dir, Certain: certain, Loc: loc, Resource: resID}
-	base.Protocol = protocolNumber(t.eval(mapGet(m, "IpProtocol")))
+	base.Protocol = graph.ProtoUnknown
+	if s, ok := t.eval(yamltree.Get(m, "IpProtocol")).Literal(); ok {
+		base.Protocol = graph.ParseProtocol(s)
+	}
 	base.FromPort, base.ToPort, base.PortsKnown = t.ports(m, base.Protocol)
 	var peers []graph.Peer
 	var peerCertain []bool
 	addPeer := func(p graph.Peer, c bool) { peers = append(peers, p); peerCertain = append(peerCertain, c) }
 	cidr := func(field string) {
-		n := mapGet(m, field)
+		n := yamltree.Get(m, field)
 		if n == nil {
 			return
 		}
@@ -264,14 +268,14 @@ func (t *template) rules(m *yaml.Node, dir graph.Direction, owners []graph.SGMem
 		}
 		p := graph.Peer{Kind: graph.PeerUnknown, Expr: v.String()}
 		if s, ok := v.Literal(); ok {
-			if pfx, err := parseCIDR(s); err == nil {
+			if pfx, ok := graph.ParseCIDR(s); ok {
 				p = graph.Peer{Kind: graph.PeerCIDR, CIDR: pfx, Expr: s}
 			}
 		}
 		addPeer(p, true)
 	}
 	group := func(field string) {
-		n := mapGet(m, field)
+		n := yamltree.Get(m, field)
 		if n == nil {
 			return
 		}
@@ -285,7 +289,7 @@ func (t *template) rules(m *yaml.Node, dir graph.Direction, owners []graph.SGMem
 		}
 	}
 	prefix := func(field string) {
-		if n := mapGet(m, field); n != nil {
+		if n := yamltree.Get(m, field); n != nil {
 			if v := t.eval(n); !isNoValue(v) {
 				addPeer(graph.Peer{Kind: graph.PeerPrefixList, PrefixList: v, Expr: v.String()}, true)
 			}
@@ -319,42 +323,6 @@ func (t *template) rules(m *yaml.Node, dir graph.Direction, owners []graph.SGMem
 	return out
 }
 
-func parseCIDR(s string) (netip.Prefix, error) {
-	if p, err := netip.ParsePrefix(s); err == nil {
-		return p.Masked(), nil
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	return netip.PrefixFrom(a, a.BitLen()), nil
-}
-
-// protocolNumber normalises IpProtocol: names and numbers as EC2 accepts.
-func protocolNumber(v graph.Value) int {
-	s, ok := v.Literal()
-	if !ok {
-		return graph.ProtoUnknown
-	}
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "-1", "all":
-		return graph.ProtoAll
-	case "tcp":
-		return graph.ProtoTCP
-	case "udp":
-		return graph.ProtoUDP
-	case "icmp":
-		return graph.ProtoICMP
-	case "icmpv6":
-		return graph.ProtoICMPv6
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n < -1 || n > 255 {
-		return graph.ProtoUnknown
-	}
-	return n
-}
-
 // ports reads FromPort/ToPort. For all protocols they are ignored (all
 // ports); -1 on TCP/UDP means all ports as well.
 func (t *template) ports(m *yaml.Node, proto int) (int, int, bool) {
@@ -378,7 +346,7 @@ func (t *template) ports(m *yaml.Node, proto int) (int, int, bool) {
 }
 
 func (t *template) intProp(m *yaml.Node, name string) (int, bool) {
-	n := mapGet(m, name)
+	n := yamltree.Get(m, name)
 	if n == nil {
 		return 0, false
 	}
@@ -509,7 +477,7 @@ func (t *template) walkProperty(m *yaml.Node, path []string, certain bool, depth
 		}
 		return nil, false
 	}
-	v, k := mapGet(m, name), mapKey(m, name)
+	v, k := yamltree.Get(m, name), yamltree.Key(m, name)
 	if v == nil {
 		return nil, false
 	}
@@ -539,11 +507,11 @@ func (t *template) buildExports() {
 	}
 	for i := 1; i < len(t.outputs.Content); i += 2 {
 		o := t.outputs.Content[i]
-		name, ok := t.eval(mapGet(mapGet(o, "Export"), "Name")).Literal()
+		name, ok := t.eval(yamltree.Get(yamltree.Get(o, "Export"), "Name")).Literal()
 		if !ok || name == "" {
 			continue
 		}
-		v := t.eval(mapGet(o, "Value"))
+		v := t.eval(yamltree.Get(o, "Value"))
 		if !t.isSGValue(v) {
 			continue
 		}

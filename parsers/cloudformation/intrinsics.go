@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -219,7 +220,7 @@ func (t *template) ref(name string) graph.Value {
 // set (so `!Sub kubernetes.io/cluster/${Cluster}` equals a tag written with
 // the name parameter), else the generated name as a symbol of its own.
 func (t *template) clusterName(r *resource) graph.Value {
-	if n := mapGet(r.props, "Name"); n != nil && !t.nameBusy[r.id] {
+	if n := yamltree.Get(r.props, "Name"); n != nil && !t.nameBusy[r.id] {
 		t.nameBusy[r.id] = true
 		v := t.eval(n)
 		t.nameBusy[r.id] = false
@@ -281,7 +282,7 @@ func (t *template) sub(arg *yaml.Node, depth int) graph.Value {
 			parts = append(parts, graph.Lit("${"+name[1:]+"}"))
 			continue
 		}
-		if v := mapGet(vars, name); v != nil {
+		if v := yamltree.Get(vars, name); v != nil {
 			parts = append(parts, t.evalDepth(v, depth+1))
 			continue
 		}
@@ -311,7 +312,7 @@ func (t *template) findInMap(arg *yaml.Node, depth int) graph.Value {
 		if !ok {
 			return graph.UnknownValue("Fn::FindInMap with an unknown key")
 		}
-		n = mapGet(n, key)
+		n = yamltree.Get(n, key)
 		if n == nil {
 			return graph.UnknownValue("Fn::FindInMap key " + key + " not found")
 		}

@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"fmt"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
 	"net/netip"
 	"strings"
 
@@ -16,14 +17,14 @@ import (
 func (t *template) buildManagedNodeGroup(r *resource) {
 	ng := &graph.NodeGroup{Key: "cfn:" + t.file + "#" + r.id, Name: r.id, Kind: graph.ManagedNodeGroup,
 		Loc: t.loc(r.key), Resource: r.id, Certain: r.exists == graph.Yes, SGsLoc: t.loc(r.key)}
-	if n, ok := t.eval(mapGet(r.props, "NodegroupName")).Literal(); ok && n != "" {
+	if n, ok := t.eval(yamltree.Get(r.props, "NodegroupName")).Literal(); ok && n != "" {
 		ng.Name = n
 	}
-	cluster := t.referencedCluster(t.eval(mapGet(r.props, "ClusterName")), mapGet(r.props, "ClusterName"))
+	cluster := t.referencedCluster(t.eval(yamltree.Get(r.props, "ClusterName")), yamltree.Get(r.props, "ClusterName"))
 	if cluster != nil {
 		ng.ClusterKey, ng.ClusterLink = cluster.Key, "its ClusterName property"
 	}
-	ltSpec := mapGet(r.props, "LaunchTemplate")
+	ltSpec := yamltree.Get(r.props, "LaunchTemplate")
 	useClusterSG := true
 	if ltSpec != nil {
 		lt := t.launchTemplateOf(ltSpec, "Id", "Name")
@@ -46,8 +47,8 @@ func (t *template) buildManagedNodeGroup(r *resource) {
 			ng.SGs = append(ng.SGs, graph.SGMember{SG: cluster.ClusterSG, Certain: true, Loc: ng.Loc})
 		}
 	}
-	if ra := mapGet(r.props, "RemoteAccess"); ra != nil {
-		t.remoteAccess(ng, ra, mapKey(r.props, "RemoteAccess"))
+	if ra := yamltree.Get(r.props, "RemoteAccess"); ra != nil {
+		t.remoteAccess(ng, ra, yamltree.Key(r.props, "RemoteAccess"))
 	}
 	t.doc.NodeGroups = append(t.doc.NodeGroups, ng)
 }
@@ -55,18 +56,18 @@ func (t *template) buildManagedNodeGroup(r *resource) {
 // remoteAccess adds the group EKS creates for SSH: TCP 22 from the given
 // source groups, or from 0.0.0.0/0 when none are given.
 func (t *template) remoteAccess(ng *graph.NodeGroup, ra, at *yaml.Node) {
-	key, ok := t.eval(mapGet(ra, "Ec2SshKey")).Literal()
+	key, ok := t.eval(yamltree.Get(ra, "Ec2SshKey")).Literal()
 	if ok && key == "" {
 		return
 	}
-	if v := t.eval(mapGet(ra, "Ec2SshKey")); isNoValue(v) {
+	if v := t.eval(yamltree.Get(ra, "Ec2SshKey")); isNoValue(v) {
 		return
 	}
 	sgKey := graph.SGKey("remote-access:" + t.file + "#" + ng.Resource)
 	loc := t.loc(at)
 	sg := &graph.SecurityGroup{Key: sgKey, Loc: loc, Defined: true, RemoteAccessOf: ng.Key,
 		Name: fmt.Sprintf("remote-access security group of node group %q", ng.Name)}
-	sources, open := t.sgMembers(mapGet(ra, "SourceSecurityGroups"))
+	sources, open := t.sgMembers(yamltree.Get(ra, "SourceSecurityGroups"))
 	ssh := graph.Rule{SG: sgKey, Direction: graph.Ingress, Protocol: graph.ProtoTCP, FromPort: 22, ToPort: 22,
 		PortsKnown: true, Loc: loc}
 	for _, s := range sources {
@@ -93,7 +94,7 @@ func (t *template) remoteAccess(ng *graph.NodeGroup, ra, at *yaml.Node) {
 // configuration) named by a specification's ID or name property.
 func (t *template) launchTemplateOf(spec *yaml.Node, fields ...string) *resource {
 	for _, f := range fields {
-		n := mapGet(spec, f)
+		n := yamltree.Get(spec, f)
 		if n == nil {
 			continue
 		}
@@ -133,7 +134,7 @@ func (t *template) buildSelfManaged(r *resource) {
 	if r.typ == "AWS::EC2::Instance" {
 		kind = graph.InstanceNodes
 		sources = append(sources, r)
-		if spec := mapGet(r.props, "LaunchTemplate"); spec != nil {
+		if spec := yamltree.Get(r.props, "LaunchTemplate"); spec != nil {
 			if lt := t.launchTemplateOf(spec, "LaunchTemplateId", "LaunchTemplateName"); lt != nil {
 				sources = append(sources, lt)
 			} else {
@@ -141,8 +142,8 @@ func (t *template) buildSelfManaged(r *resource) {
 			}
 		}
 	} else {
-		specs := []*yaml.Node{mapGet(r.props, "LaunchTemplate"),
-			mapGet(mapGet(mapGet(r.props, "MixedInstancesPolicy"), "LaunchTemplate"), "LaunchTemplateSpecification")}
+		specs := []*yaml.Node{yamltree.Get(r.props, "LaunchTemplate"),
+			yamltree.Get(yamltree.Get(yamltree.Get(r.props, "MixedInstancesPolicy"), "LaunchTemplate"), "LaunchTemplateSpecification")}
 		for _, spec := range specs {
 			if spec == nil {
 				continue
@@ -153,7 +154,7 @@ func (t *template) buildSelfManaged(r *resource) {
 				open = true
 			}
 		}
-		if lc := mapGet(r.props, "LaunchConfigurationName"); lc != nil {
+		if lc := yamltree.Get(r.props, "LaunchConfigurationName"); lc != nil {
 			if res := t.launchTemplateOf(r.props, "LaunchConfigurationName"); res != nil {
 				sources = append(sources, res)
 			} else {
@@ -189,18 +190,18 @@ func (t *template) buildSelfManaged(r *resource) {
 // selfManagedClusterName finds which cluster self-managed nodes join.
 func (t *template) selfManagedClusterName(r *resource, sources []*resource, sgs []graph.SGMember) (graph.Value, *yaml.Node, string) {
 	// 1. A kubernetes.io/cluster/<name> tag on the group or instance.
-	tags, _ := t.list(mapGet(r.props, "Tags"))
+	tags, _ := t.list(yamltree.Get(r.props, "Tags"))
 	for _, it := range tags {
-		k := mapGet(it.node, "Key")
+		k := yamltree.Get(it.node, "Key")
 		if name, ok := t.eval(k).TrimPrefix(clusterTagPrefix); ok && it.certain {
 			return name, k, "its kubernetes.io/cluster tag"
 		}
 	}
 	// 2. Bootstrap user data naming the cluster.
 	for _, src := range sources {
-		ud := mapGet(src.props, "UserData")
+		ud := yamltree.Get(src.props, "UserData")
 		if ud == nil {
-			ud = mapGet(mapGet(src.props, "LaunchTemplateData"), "UserData")
+			ud = yamltree.Get(yamltree.Get(src.props, "LaunchTemplateData"), "UserData")
 		}
 		if ud == nil {
 			continue

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -17,19 +18,19 @@ import (
 //
 // Each suppression covers the resource's lines.
 func (t *template) metadataSuppressions(r *resource) {
-	cfg := mapGet(r.metadata, "eks-sg-lint")
+	cfg := yamltree.Get(r.metadata, "eks-sg-lint")
 	if cfg == nil {
 		return
 	}
 	from, to := r.key.Line, lastLine(r.node)
 	base := graph.Suppression{Kind: "inSource", File: t.file, FromLine: from, ToLine: to}
-	ignore := mapGet(cfg, "ignore")
+	ignore := yamltree.Get(cfg, "ignore")
 	if ignore == nil || cfg.Kind != yaml.MappingNode {
 		t.notify(cfg, "Metadata eks-sg-lint of %s has no ignore list; expected ignore: [RULE, …]", r.id)
 		return
 	}
 	reason := ""
-	if n := mapGet(cfg, "reason"); n != nil && n.Kind == yaml.ScalarNode {
+	if n := yamltree.Get(cfg, "reason"); n != nil && n.Kind == yaml.ScalarNode {
 		reason = n.Value
 	}
 	items := []*yaml.Node{ignore}
@@ -43,14 +44,14 @@ func (t *template) metadataSuppressions(r *resource) {
 		case yaml.ScalarNode:
 			s.Rules, s.Reason = []string{strings.ToUpper(strings.TrimSpace(it.Value))}, reason
 		case yaml.MappingNode:
-			id := mapGet(it, "rule")
+			id := yamltree.Get(it, "rule")
 			if id == nil {
-				id = mapGet(it, "id")
+				id = yamltree.Get(it, "id")
 			}
 			if id != nil {
 				s.Rules = []string{strings.ToUpper(strings.TrimSpace(id.Value))}
 			}
-			if n := mapGet(it, "reason"); n != nil {
+			if n := yamltree.Get(it, "reason"); n != nil {
 				s.Reason = n.Value
 			} else {
 				s.Reason = reason

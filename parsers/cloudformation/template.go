@@ -5,8 +5,8 @@ package cloudformation
 
 import (
 	"fmt"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 	yaml "go.yaml.in/yaml/v3"
@@ -72,10 +72,10 @@ func IsTemplate(doc *yaml.Node) bool {
 	if root == nil || root.Kind != yaml.MappingNode {
 		return false
 	}
-	if mapGet(root, "AWSTemplateFormatVersion") != nil {
+	if yamltree.Get(root, "AWSTemplateFormatVersion") != nil {
 		return true
 	}
-	if res := mapGet(root, "Resources"); res != nil && res.Kind == yaml.MappingNode {
+	if res := yamltree.Get(root, "Resources"); res != nil && res.Kind == yaml.MappingNode {
 		return allTyped(res)
 	}
 	return allTyped(root)
@@ -92,7 +92,7 @@ func allTyped(m *yaml.Node) bool {
 		if v.Kind != yaml.MappingNode {
 			return false
 		}
-		t := mapGet(v, "Type")
+		t := yamltree.Get(v, "Type")
 		if t == nil || t.Kind != yaml.ScalarNode || !strings.Contains(t.Value, "::") {
 			return false
 		}
@@ -129,21 +129,21 @@ func Parse(file string, doc *yaml.Node, opts Options) (*graph.Document, error) {
 		resources:  map[string]*resource{},
 		doc:        &graph.Document{File: file, Aliases: map[graph.SGKey]graph.SGKey{}},
 	}
-	resources := mapGet(root, "Resources")
-	if resources == nil && mapGet(root, "AWSTemplateFormatVersion") == nil && allTyped(root) {
+	resources := yamltree.Get(root, "Resources")
+	if resources == nil && yamltree.Get(root, "AWSTemplateFormatVersion") == nil && allTyped(root) {
 		resources = root // fragment: a bare resources map
 	} else {
-		t.readTransform(mapGet(root, "Transform"))
-		if err := t.readParameters(mapGet(root, "Parameters")); err != nil {
+		t.readTransform(yamltree.Get(root, "Transform"))
+		if err := t.readParameters(yamltree.Get(root, "Parameters")); err != nil {
 			return nil, err
 		}
-		t.mappings = mapGet(root, "Mappings")
-		if c := mapGet(root, "Conditions"); c != nil && c.Kind == yaml.MappingNode {
+		t.mappings = yamltree.Get(root, "Mappings")
+		if c := yamltree.Get(root, "Conditions"); c != nil && c.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(c.Content); i += 2 {
 				t.conditions[c.Content[i].Value] = c.Content[i+1]
 			}
 		}
-		t.outputs = mapGet(root, "Outputs")
+		t.outputs = yamltree.Get(root, "Outputs")
 	}
 	if resources != nil {
 		if resources.Kind != yaml.MappingNode {
@@ -154,12 +154,12 @@ func Parse(file string, doc *yaml.Node, opts Options) (*graph.Document, error) {
 			if v.Kind != yaml.MappingNode {
 				return nil, posErr(v, fmt.Sprintf("resource %s must be a mapping", k.Value))
 			}
-			typ := mapGet(v, "Type")
+			typ := yamltree.Get(v, "Type")
 			if typ == nil || typ.Kind != yaml.ScalarNode {
 				return nil, posErr(k, fmt.Sprintf("resource %s has no Type", k.Value))
 			}
-			r := &resource{id: k.Value, typ: typ.Value, key: k, node: v, metadata: mapGet(v, "Metadata"), exists: graph.Yes}
-			if p := mapGet(v, "Properties"); p != nil && p.Kind != yaml.MappingNode && p.Tag != "!!null" {
+			r := &resource{id: k.Value, typ: typ.Value, key: k, node: v, metadata: yamltree.Get(v, "Metadata"), exists: graph.Yes}
+			if p := yamltree.Get(v, "Properties"); p != nil && p.Kind != yaml.MappingNode && p.Tag != "!!null" {
 				if _, _, ok := intrinsic(p); !ok {
 					return nil, posErr(p, fmt.Sprintf("Properties of resource %s must be a mapping", k.Value))
 				}
@@ -171,13 +171,13 @@ func Parse(file string, doc *yaml.Node, opts Options) (*graph.Document, error) {
 		// only to parameters, but be lenient), so evaluate them after.
 		for i := 0; i+1 < len(resources.Content); i += 2 {
 			r := t.resources[resources.Content[i].Value]
-			if c := mapGet(resources.Content[i+1], "Condition"); c != nil && c.Kind == yaml.ScalarNode {
+			if c := yamltree.Get(resources.Content[i+1], "Condition"); c != nil && c.Kind == yaml.ScalarNode {
 				r.exists = t.cond(c.Value)
 			}
 		}
 		// Properties may be an Fn::If (on conditions, hence after them).
 		for _, r := range t.order {
-			p := mapGet(r.node, "Properties")
+			p := yamltree.Get(r.node, "Properties")
 			if r.props, r.opaque = t.object(p); r.opaque && r.exists != graph.No {
 				t.notify(p, "Properties of %s %s is an expression the model cannot follow; what it sets is unknown", r.typ, r.id)
 			}
@@ -213,10 +213,10 @@ func (t *template) readParameters(n *yaml.Node) error {
 		name, def := n.Content[i].Value, n.Content[i+1]
 		p := &parameter{name: name}
 		if def.Kind == yaml.MappingNode {
-			if ty := mapGet(def, "Type"); ty != nil {
+			if ty := yamltree.Get(def, "Type"); ty != nil {
 				p.typ = ty.Value
 			}
-			if d := mapGet(def, "Default"); d != nil {
+			if d := yamltree.Get(def, "Default"); d != nil {
 				switch d.Kind {
 				case yaml.ScalarNode:
 					p.value, p.known = graph.Lit(d.Value), true
@@ -240,50 +240,8 @@ func (t *template) readParameters(n *yaml.Node) error {
 	return nil
 }
 
-// mapGet returns the value of key in a mapping node (the last one, should
-// duplicates survive), or nil.
-func mapGet(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	var out *yaml.Node
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			out = m.Content[i+1]
-		}
-	}
-	return out
-}
-
-// mapKey returns the key node of key in a mapping, for locations.
-func mapKey(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	var out *yaml.Node
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			out = m.Content[i]
-		}
-	}
-	return out
-}
-
 // loc is a node's location; scalar nodes also get an end column.
-func (t *template) loc(n *yaml.Node) graph.Location {
-	if n == nil {
-		return graph.Location{File: t.file}
-	}
-	l := graph.Location{File: t.file, Line: n.Line, Column: n.Column}
-	if n.Kind == yaml.ScalarNode && !strings.Contains(n.Value, "\n") {
-		w := utf8.RuneCountInString(n.Value)
-		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-			w += 2
-		}
-		l.EndLine, l.EndColumn = n.Line, n.Column+w
-	}
-	return l
-}
+func (t *template) loc(n *yaml.Node) graph.Location { return yamltree.Loc(t.file, n) }
 
 // ParseError is an error at a position in the file.
 type ParseError struct {

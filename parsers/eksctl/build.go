@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -80,20 +80,7 @@ func newBuilder(file string, cfg *config) *builder {
 	}
 }
 
-func (b *builder) loc(n *yaml.Node) graph.Location {
-	if n == nil {
-		return graph.Location{File: b.file}
-	}
-	l := graph.Location{File: b.file, Line: n.Line, Column: n.Column}
-	if n.Kind == yaml.ScalarNode && !strings.Contains(n.Value, "\n") {
-		w := utf8.RuneCountInString(n.Value)
-		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-			w += 2
-		}
-		l.EndLine, l.EndColumn = n.Line, n.Column+w
-	}
-	return l
-}
+func (b *builder) loc(n *yaml.Node) graph.Location { return yamltree.Loc(b.file, n) }
 
 // locOr is the location of the first node that is present.
 func (b *builder) locOr(ns ...*yaml.Node) graph.Location {
