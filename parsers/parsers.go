@@ -6,7 +6,6 @@ package parsers
 import (
 	"bytes"
 	"errors"
-	"fmt"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 	"github.com/eks-sg-lint/eks-sg-lint/parsers/awsjson"
@@ -31,17 +30,7 @@ type Result struct {
 }
 
 // FileError is an error at a position of a file (Line 0 when unknown).
-type FileError struct {
-	Line, Column int
-	Msg          string
-}
-
-func (e *FileError) Error() string {
-	if e.Line == 0 {
-		return e.Msg
-	}
-	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
-}
+type FileError = yamltree.Error
 
 // Parse reads one file's bytes. file is the name used in locations.
 func Parse(file string, data []byte, opts Options) (Result, error) {
@@ -54,10 +43,7 @@ func Parse(file string, data []byte, opts Options) (Result, error) {
 			Loc: graph.Location{File: file, Line: w.Line, Column: w.Column}})
 	}
 	if err != nil {
-		if e, ok := err.(*yamltree.Error); ok {
-			return res, &FileError{Line: e.Line, Column: e.Column, Msg: e.Msg}
-		}
-		return res, &FileError{Msg: err.Error()}
+		return res, positioned(err)
 	}
 	for _, d := range docs {
 		var doc *graph.Document

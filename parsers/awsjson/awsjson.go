@@ -122,23 +122,7 @@ func Parse(file string, doc *yaml.Node) (*graph.Document, error) {
 }
 
 // Error is a structural error at a position in the file.
-type Error struct {
-	Line, Column int
-	Msg          string
-}
-
-func (e *Error) Error() string {
-	if e.Line == 0 {
-		return e.Msg
-	}
-	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
-}
-
-// Position is where the error is (1-based; 0 when unknown).
-func (e *Error) Position() (int, int) { return e.Line, e.Column }
-
-// Message is the error without its position.
-func (e *Error) Message() string { return e.Msg }
+type Error = yamltree.Error
 
 func errorAt(n *yaml.Node, format string, args ...any) error {
 	e := &Error{Msg: fmt.Sprintf(format, args...)}

@@ -244,20 +244,7 @@ func (t *template) readParameters(n *yaml.Node) error {
 func (t *template) loc(n *yaml.Node) graph.Location { return yamltree.Loc(t.file, n) }
 
 // ParseError is an error at a position in the file.
-type ParseError struct {
-	Line, Column int
-	Msg          string
-}
-
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
-}
-
-// Position and Message let callers keep the position without knowing the type.
-func (e *ParseError) Position() (int, int) { return e.Line, e.Column }
-
-// Message is the error without its position.
-func (e *ParseError) Message() string { return e.Msg }
+type ParseError = yamltree.Error
 
 func posErr(n *yaml.Node, msg string) error {
 	return &ParseError{Line: n.Line, Column: n.Column, Msg: msg}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -119,23 +120,7 @@ type sshConfig struct {
 }
 
 // Error is a config whose shape eksctl would reject, at a position.
-type Error struct {
-	Line, Column int
-	Msg          string
-}
-
-func (e *Error) Error() string {
-	if e.Line == 0 {
-		return e.Msg
-	}
-	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
-}
-
-// Position is the 1-based line and column of the offending node.
-func (e *Error) Position() (int, int) { return e.Line, e.Column }
-
-// Message is the error without its position.
-func (e *Error) Message() string { return e.Msg }
+type Error = yamltree.Error
 
 func shapeErr(n *yaml.Node, path, want string) error {
 	return &Error{Line: n.Line, Column: n.Column,

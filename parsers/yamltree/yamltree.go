@@ -36,6 +36,13 @@ func (e *Error) Error() string {
 	}
 }
 
+// Position is where the error is (1-based; 0 when unknown). Every parser
+// reports positioned errors with this type.
+func (e *Error) Position() (int, int) { return e.Line, e.Column }
+
+// Message is the error without its position.
+func (e *Error) Message() string { return e.Msg }
+
 // Warning is something noticed but not fatal (duplicate keys).
 type Warning struct {
 	Line, Column int
