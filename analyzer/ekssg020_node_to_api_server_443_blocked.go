@@ -44,20 +44,11 @@ func runNodeToAPIServerBlocked(p *Pass) {
 			p.Skipf(ng.Loc, "%s: whether the cluster's private endpoint is on is not known, so the path to the API server is not known", nodeGroupPhrase(ng, c))
 			continue
 		}
+		f, nodeSG, cpSG, ok := blockedFlow(p, ng, c, false, asked, "whether it reaches the API server on TCP 443")
+		if !ok {
+			continue
+		}
 		nodes, cp := g.Nodes(ng), g.ControlPlane(c)
-		f := g.Reach(nodes, cp, asked)
-		switch f.Result() {
-		case graph.Yes:
-			continue
-		case graph.Unknown:
-			p.Skipf(ng.Loc, "%s: whether it reaches the API server on TCP 443 depends on security groups the files do not fully describe", nodeGroupPhrase(ng, c))
-			continue
-		}
-		nodeSG, _ := fixTarget(g, nodes)
-		cpSG, _ := fixTarget(g, cp)
-		if nodeSG == nil || cpSG == nil {
-			continue
-		}
 		also := ""
 		if !f.IngressBlocked.IsEmpty() {
 			if !f.EgressBlocked.IsEmpty() {

@@ -1,10 +1,6 @@
 package analyzer
 
-import (
-	"fmt"
-
-	"github.com/eks-sg-lint/eks-sg-lint/graph"
-)
+import "fmt"
 
 // ControlPlaneToKubeletBlocked is EKSSG021.
 var ControlPlaneToKubeletBlocked = register(&Analyzer{
@@ -34,20 +30,11 @@ func runControlPlaneToKubeletBlocked(p *Pass) {
 		if c == nil {
 			continue
 		}
+		f, nodeSG, cpSG, ok := blockedFlow(p, ng, c, true, asked, "whether the control plane reaches its kubelet on TCP 10250")
+		if !ok {
+			continue
+		}
 		nodes, cp := g.Nodes(ng), g.ControlPlane(c)
-		f := g.Reach(cp, nodes, asked)
-		switch f.Result() {
-		case graph.Yes:
-			continue
-		case graph.Unknown:
-			p.Skipf(ng.Loc, "%s: whether the control plane reaches its kubelet on TCP 10250 depends on security groups the files do not fully describe", nodeGroupPhrase(ng, c))
-			continue
-		}
-		nodeSG, _ := fixTarget(g, nodes)
-		cpSG, _ := fixTarget(g, cp)
-		if nodeSG == nil || cpSG == nil {
-			continue
-		}
 		also := ""
 		if !f.IngressBlocked.IsEmpty() {
 			if !f.EgressBlocked.IsEmpty() {

@@ -119,3 +119,27 @@ func groupRole(sg *graph.SecurityGroup, role string) string {
 	}
 	return role + " " + sg.Name
 }
+
+// blockedFlow asks whether asked flows from one endpoint to the other and
+// returns the flow when it is proven blocked, with the node and
+// control-plane groups a fix belongs on; an undecidable flow is recorded
+// as a notification (why: what was asked, for the message).
+func blockedFlow(p *Pass, ng *graph.NodeGroup, c *graph.Cluster, toNodes bool, asked graph.Traffic, why string) (f graph.Flow, nodeSG, cpSG *graph.SecurityGroup, ok bool) {
+	g := p.Graph
+	nodes, cp := g.Nodes(ng), g.ControlPlane(c)
+	if toNodes {
+		f = g.Reach(cp, nodes, asked)
+	} else {
+		f = g.Reach(nodes, cp, asked)
+	}
+	switch f.Result() {
+	case graph.Yes:
+		return f, nil, nil, false
+	case graph.Unknown:
+		p.Skipf(ng.Loc, "%s: %s depends on security groups the files do not fully describe", nodeGroupPhrase(ng, c), why)
+		return f, nil, nil, false
+	}
+	nodeSG, _ = fixTarget(g, nodes)
+	cpSG, _ = fixTarget(g, cp)
+	return f, nodeSG, cpSG, nodeSG != nil && cpSG != nil
+}
