@@ -3,21 +3,19 @@ package sarif
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/eks-sg-lint/eks-sg-lint/internal/sarifschema"
+
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/docs"
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 	"github.com/eks-sg-lint/eks-sg-lint/report"
 )
-
-const schemaFile = "../testdata/sarif-schema-2.1.0.json"
 
 // fixedCwd makes originalUriBaseIds and ".." paths independent of where
 // the test runs.
@@ -73,33 +71,9 @@ func write(t *testing.T, r *report.Report) []byte {
 	return b.Bytes()
 }
 
-// noNetwork refuses every URL the compiler did not get by AddResource.
-type noNetwork struct{}
-
-func (noNetwork) Load(url string) (any, error) { return nil, errors.New("refusing to load " + url) }
-
 func compileSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open(schemaFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, _ := doc.(map[string]any)["id"].(string)
-	if id == "" {
-		t.Fatal("schema has no id")
-	}
-	c := jsonschema.NewCompiler()
-	c.UseLoader(noNetwork{})
-	c.AssertFormat()
-	if err := c.AddResource(id, doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile(id)
+	sch, err := sarifschema.Schema()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,66 +2,28 @@ package scan
 
 import (
 	"bytes"
-	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/eks-sg-lint/eks-sg-lint/internal/sarifschema"
 
 	"github.com/eks-sg-lint/eks-sg-lint/report"
 	"github.com/eks-sg-lint/eks-sg-lint/sarif"
 )
 
-const sarifSchemaFile = "../testdata/sarif-schema-2.1.0.json"
-
-// noNetwork refuses every URL the compiler did not get by AddResource: the
-// schema is compiled offline.
-type noNetwork struct{}
-
-func (noNetwork) Load(url string) (any, error) { return nil, errors.New("refusing to load " + url) }
-
-var (
-	schemaOnce sync.Once
-	schema     *jsonschema.Schema
-	schemaErr  error
-)
-
 // sarifSchema compiles the official SARIF 2.1.0 schema once per process.
 func sarifSchema(t testing.TB) *jsonschema.Schema {
 	t.Helper()
-	schemaOnce.Do(func() {
-		f, err := os.Open(sarifSchemaFile)
-		if err != nil {
-			schemaErr = err
-			return
-		}
-		defer f.Close()
-		doc, err := jsonschema.UnmarshalJSON(f)
-		if err != nil {
-			schemaErr = err
-			return
-		}
-		id, _ := doc.(map[string]any)["id"].(string)
-		if id == "" {
-			schemaErr = errors.New("schema has no id")
-			return
-		}
-		c := jsonschema.NewCompiler()
-		c.UseLoader(noNetwork{})
-		c.AssertFormat()
-		if schemaErr = c.AddResource(id, doc); schemaErr != nil {
-			return
-		}
-		schema, schemaErr = c.Compile(id)
-	})
-	if schemaErr != nil {
-		t.Fatal(schemaErr)
+	sch, err := sarifschema.Schema()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return schema
+	return sch
 }
 
 // validateSARIF writes rep as SARIF and validates it against the schema.
