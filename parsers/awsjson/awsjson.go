@@ -50,7 +50,7 @@ func Detect(doc *yaml.Node) string {
 // positioned error. "cluster" and "nodegroup" are common words in other
 // configuration files (Helm values, say), so those need an EKS field too.
 func detect(doc *yaml.Node) (string, *yaml.Node) {
-	root := unwrap(docRoot(doc))
+	root := unwrap(yamltree.Root(doc))
 	if root == nil || root.Kind != yaml.MappingNode {
 		return "", nil
 	}
@@ -109,7 +109,7 @@ func Parse(file string, doc *yaml.Node) (*graph.Document, error) {
 	case KindInstances:
 		err = p.instances(root)
 	default:
-		at := docRoot(doc)
+		at := yamltree.Root(doc)
 		if at == nil {
 			at = doc
 		}
@@ -147,19 +147,6 @@ func (p *parser) note(n *yaml.Node, format string, args ...any) {
 }
 
 // ---- node helpers ----
-
-func docRoot(doc *yaml.Node) *yaml.Node {
-	if doc == nil {
-		return nil
-	}
-	if doc.Kind == yaml.DocumentNode {
-		if len(doc.Content) == 0 {
-			return nil
-		}
-		return doc.Content[0]
-	}
-	return doc
-}
 
 // mapGet returns the value of key in a mapping node (the last one, should
 // duplicates survive), or nil. A JSON null counts as absent.

@@ -68,7 +68,7 @@ type template struct {
 // AWSTemplateFormatVersion, or Resources whose values have a Type, or it is
 // a bare resources map (a fragment such as eksctl's builder test data).
 func IsTemplate(doc *yaml.Node) bool {
-	root := docRoot(doc)
+	root := yamltree.Root(doc)
 	if root == nil || root.Kind != yaml.MappingNode {
 		return false
 	}
@@ -100,22 +100,9 @@ func allTyped(m *yaml.Node) bool {
 	return true
 }
 
-func docRoot(doc *yaml.Node) *yaml.Node {
-	if doc == nil {
-		return nil
-	}
-	if doc.Kind == yaml.DocumentNode {
-		if len(doc.Content) == 0 {
-			return nil
-		}
-		return doc.Content[0]
-	}
-	return doc
-}
-
 // Parse builds the graph facts of one template document.
 func Parse(file string, doc *yaml.Node, opts Options) (*graph.Document, error) {
-	root := docRoot(doc)
+	root := yamltree.Root(doc)
 	if root == nil || root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("not a CloudFormation template")
 	}

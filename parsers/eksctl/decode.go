@@ -318,23 +318,9 @@ func (d *decoder) tags(name string) ([]tag, error) {
 	return out, nil
 }
 
-// root returns the top-level mapping of a document node.
-func root(doc *yaml.Node) *yaml.Node {
-	if doc == nil {
-		return nil
-	}
-	if doc.Kind == yaml.DocumentNode {
-		if len(doc.Content) == 0 {
-			return nil
-		}
-		return doc.Content[0]
-	}
-	return doc
-}
-
 // decode reads a ClusterConfig document.
 func decode(doc *yaml.Node) (*config, error) {
-	r := root(doc)
+	r := yamltree.Root(doc)
 	if r == nil || r.Kind != yaml.MappingNode {
 		return nil, &Error{Line: 1, Column: 1, Msg: "an eksctl ClusterConfig must be a mapping"}
 	}

@@ -12,13 +12,14 @@ import (
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
 	yaml "go.yaml.in/yaml/v3"
 )
 
 // IsClusterConfig reports whether a document is an eksctl ClusterConfig: a
 // top-level mapping with apiVersion eksctl.io/… and kind ClusterConfig.
 func IsClusterConfig(doc *yaml.Node) bool {
-	r := root(doc)
+	r := yamltree.Root(doc)
 	if r == nil || r.Kind != yaml.MappingNode {
 		return false
 	}

@@ -53,3 +53,17 @@ func Loc(file string, n *yaml.Node) graph.Location {
 	}
 	return l
 }
+
+// Root is a document's top-level node (nil for an empty document).
+func Root(doc *yaml.Node) *yaml.Node {
+	if doc == nil {
+		return nil
+	}
+	if doc.Kind == yaml.DocumentNode {
+		if len(doc.Content) == 0 {
+			return nil
+		}
+		return doc.Content[0]
+	}
+	return doc
+}
