@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
@@ -20,9 +19,6 @@ import (
 	"github.com/eks-sg-lint/eks-sg-lint/sarif"
 	"github.com/eks-sg-lint/eks-sg-lint/scan"
 )
-
-// version is set at release time with -ldflags "-X main.version=v1.2.3".
-var version = ""
 
 const usageText = `eks-sg-lint: prove that Amazon EKS security groups are right, offline.
 
@@ -88,16 +84,6 @@ func (p paramFlag) Set(s string) error {
 	return nil
 }
 
-func toolVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "0.1.0-dev"
-}
-
 func run(args []string, stdout, stderr io.Writer) int {
 	if code, ok := subcommand(args, stdout, stderr); ok {
 		return code
@@ -126,7 +112,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if *showVersion {
-		fmt.Fprintf(stdout, "eks-sg-lint %s\n", toolVersion())
+		fmt.Fprint(stdout, versionText())
 		return 0
 	}
 	threshold, ok := map[string]int{"error": 3, "warning": 2, "note": 1, "never": 99}[*failOn]

@@ -764,7 +764,7 @@ func TestVersion(t *testing.T) {
 	if r.code != 0 || r.stderr != "" {
 		t.Errorf("%v", r)
 	}
-	if !regexp.MustCompile(`^eks-sg-lint \S+\n$`).MatchString(r.stdout) {
+	if !regexp.MustCompile(`^eks-sg-lint \S+\ncommit: .+\ndate: +.+\ngo: +go.+\n$`).MatchString(r.stdout) {
 		t.Errorf("stdout = %q", r.stdout)
 	}
 	// --version wins over paths and does not scan.
