@@ -16,7 +16,10 @@ package report
 //
 // Suppressed findings are left out.
 //
-// Values are escaped exactly as @actions/core's command.ts does
+// Every value first goes through safetext.Line (control characters,
+// line breaks and bidi controls become visible escapes, as in every other
+// human-readable channel), then is encoded exactly as @actions/core's
+// command.ts does
 // (packages/core/src/command.ts, escapeData and escapeProperty): in the
 // message `%`, CR and LF become %25, %0D and %0A; in property values `:`
 // and `,` also become %3A and %2C.
@@ -28,6 +31,7 @@ import (
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/internal/safetext"
 )
 
 // githubTitle is the title of file-error annotations.
@@ -97,9 +101,9 @@ func writeCommand(b *strings.Builder, cmd string, loc graph.Location, title, mes
 		} else {
 			b.WriteByte(',')
 		}
-		b.WriteString(p.key + "=" + escapeProperty(p.value))
+		b.WriteString(p.key + "=" + escapeProperty(safetext.Line(p.value)))
 	}
-	b.WriteString("::" + escapeData(message) + "\n")
+	b.WriteString("::" + escapeData(safetext.Line(message)) + "\n")
 }
 
 var (
@@ -107,7 +111,9 @@ var (
 	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 )
 
-// escapeData escapes a workflow command's message (command.ts escapeData).
+// escapeData encodes a workflow command's message (command.ts escapeData).
+// After safetext.Line no line break is left; `%` still needs encoding, or
+// the runner would decode an input's "%0A" into one.
 func escapeData(s string) string { return dataEscaper.Replace(s) }
 
 // escapeProperty escapes a workflow command's property value (command.ts

@@ -7,6 +7,7 @@ import (
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/internal/safetext"
 )
 
 func writeGitHub(t *testing.T, r *Report) []string {
@@ -66,12 +67,14 @@ func TestWriteGitHubEscaping(t *testing.T) {
 		Errors: []FileError{{Loc: graph.Location{File: path, Line: 9}, Message: msg}},
 	}
 	assertLines(t, writeGitHub(t, r), []string{
-		"::error file=dir%2541/a%3Ab%2Cc%0Ad%0De%2525.yaml,line=2,col=3,title=EKSSG0%3A1%2Cx::100%25 sure: a,b%0D%0Ac::d %250A %253A",
-		"::error file=dir%2541/a%3Ab%2Cc%0Ad%0De%2525.yaml,line=9,title=eks-sg-lint::100%25 sure: a,b%0D%0Ac::d %250A %253A",
+		`::error file=dir%2541/a%3Ab%2Cc\nd\re%2525.yaml,line=2,col=3,title=EKSSG0%3A1%2Cx::100%25 sure: a,b\r\nc::d %250A %253A`,
+		`::error file=dir%2541/a%3Ab%2Cc\nd\re%2525.yaml,line=9,title=eks-sg-lint::100%25 sure: a,b\r\nc::d %250A %253A`,
 	})
+	// What the runner decodes is the text every channel shows: line breaks
+	// as visible escapes (safetext.Line), everything else as written.
 	for _, line := range writeGitHub(t, r) {
 		cmd, props, data, ok := parseRunnerCommand(line)
-		if !ok || cmd != "error" || props["file"] != path || data != msg {
+		if !ok || cmd != "error" || props["file"] != safetext.Line(path) || data != safetext.Line(msg) {
 			t.Errorf("runner would read %q as %q %q %q (ok %v)", line, cmd, props, data, ok)
 		}
 	}

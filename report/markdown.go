@@ -33,6 +33,7 @@ import (
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
+	"github.com/eks-sg-lint/eks-sg-lint/internal/safetext"
 )
 
 // WriteMarkdown writes a Markdown summary for pull requests and job
@@ -128,25 +129,26 @@ func mdRule(id string) string {
 
 // mdEscaper makes text safe in a table cell: Markdown punctuation that
 // could start emphasis, code, links or HTML is backslash-escaped, `|` too
-// (GFM splits cells on it even inside code spans), and line breaks become
-// <br>.
+// (GFM splits cells on it even inside code spans).
 var mdEscaper = strings.NewReplacer(
 	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
 	"<", `\<`, ">", `\>`, "|", `\|`, "~", `\~`, "&", `\&`,
-	"\r\n", "<br>", "\r", "<br>", "\n", "<br>",
 )
 
-func mdText(s string) string { return mdEscaper.Replace(s) }
+// mdText is untrusted text in Markdown: safetext.Line first (line breaks
+// and control characters become visible escapes, as in every channel),
+// then Markdown punctuation.
+func mdText(s string) string { return mdEscaper.Replace(safetext.Line(s)) }
 
 // mdCode is a code span holding s verbatim (a path), with a backtick fence
 // longer than any backtick run in s; in a table cell `|` is escaped as GFM
-// requires (the backslash does not show); line breaks become spaces (a
-// code span cannot hold them).
+// requires (the backslash does not show); safetext.Line leaves no line
+// break (a code span cannot hold one) nor control character.
 func mdCode(s string, inTable bool) string {
+	s = safetext.Line(s)
 	if inTable {
 		s = strings.ReplaceAll(s, "|", `\|`)
 	}
-	s = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(s)
 	run, longest := 0, 0
 	for _, r := range s {
 		if r == '`' {

@@ -180,7 +180,7 @@ func TestMarkdownEscaping(t *testing.T) {
 	md := markdown(t, r)
 	wantRow := "| 🔴 error | [EKSSG021](https://github.com/eks-sg-lint/eks-sg-lint/blob/main/docs/rules/EKSSG021.md) | " +
 		"``dir\\|x/a`b.yaml:3`` | " +
-		"a \\| b<br>c<br>d \\*e\\* \\_f\\_ \\`g\\` \\<script\\>x\\</script\\> \\[l\\](u) \\\\ \\& \\~ |\n"
+		"a \\| b\\\\nc\\\\r\\\\nd \\*e\\* \\_f\\_ \\`g\\` \\<script\\>x\\</script\\> \\[l\\](u) \\\\ \\& \\~ |\n"
 	if !strings.Contains(md, wantRow) {
 		t.Errorf("row not escaped as expected; want\n%s\nin\n%s", wantRow, md)
 	}
@@ -189,7 +189,7 @@ func TestMarkdownEscaping(t *testing.T) {
 	}
 	// Outside tables `|` needs no escape in a code span; the message is
 	// escaped all the same.
-	if !strings.Contains(md, "### Files that could not be read\n\n- `bad|name.yaml:2`: bad<br>thing \\| here\n") {
+	if !strings.Contains(md, "### Files that could not be read\n\n- `bad|name.yaml:2`: bad\\\\nthing \\| here\n") {
 		t.Errorf("file errors:\n%s", md)
 	}
 	for _, line := range strings.Split(md, "\n") {

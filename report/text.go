@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/internal/safetext"
 )
 
 // TextOptions controls WriteText.
@@ -40,22 +41,25 @@ const (
 //
 //	3 findings (1 error, 2 warnings) in 2 of 14 files; 1 file could not be read
 //
-// Line and column are left out when unknown (0).
+// Line and column are left out when unknown (0). Every string from the
+// report goes through safetext.Line: paths, rule IDs and messages carry
+// text the inputs chose, and none of it may break a line or reach the
+// terminal as a control sequence.
 func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 	tw := &textWriter{w: w, color: opts.Color}
 	for _, f := range r.Findings {
 		if f.Suppression != nil {
 			continue // counted in the summary line; listed in SARIF and JSON
 		}
-		tw.printf("%s%s %s %s\n", tw.loc(f.Loc), tw.level(string(f.Level)), f.RuleID, f.Message)
+		tw.printf("%s%s %s %s\n", tw.loc(f.Loc), tw.level(string(f.Level)), safetext.Line(f.RuleID), safetext.Line(f.Message))
 		if opts.Verbose {
 			for _, rel := range f.Related {
-				tw.printf("    %s%s\n", tw.loc(rel.Loc), rel.Message)
+				tw.printf("    %s%s\n", tw.loc(rel.Loc), safetext.Line(rel.Message))
 			}
 		}
 	}
 	for _, e := range r.Errors {
-		tw.printf("%s%s: %s\n", tw.loc(e.Loc), tw.level("error"), e.Message)
+		tw.printf("%s%s: %s\n", tw.loc(e.Loc), tw.level("error"), safetext.Line(e.Message))
 	}
 	if opts.Verbose {
 		for _, n := range r.Notifications {
@@ -65,9 +69,9 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 			}
 			rule := ""
 			if n.Rule != "" {
-				rule = "[" + n.Rule + "] "
+				rule = "[" + safetext.Line(n.Rule) + "] "
 			}
-			tw.printf("%s%s: %s%s\n", tw.loc(n.Loc), tw.level(level), rule, n.Message)
+			tw.printf("%s%s: %s%s\n", tw.loc(n.Loc), tw.level(level), rule, safetext.Line(n.Message))
 		}
 	}
 	tw.printf("%s\n", SummaryLine(r.Summarize()))
@@ -136,7 +140,7 @@ func (t *textWriter) loc(l graph.Location) string {
 	if l.File == "" {
 		return ""
 	}
-	s := l.File
+	s := PathText(l.File)
 	if t.color {
 		s = ansiBold + s + ansiReset
 	}
@@ -149,9 +153,27 @@ func (t *textWriter) loc(l graph.Location) string {
 	return s + ": "
 }
 
+// PathText is a file name as the first thing on a line: safetext.Line, and
+// "./" before a relative name that starts with ':' or white space, so that
+// a file named "::stop-commands::x.yaml" cannot start a workflow command.
+func PathText(file string) string {
+	s := safetext.Line(file)
+	if t := strings.TrimLeft(s, " "); t != s || strings.HasPrefix(t, ":") {
+		s = "./" + s
+	}
+	return s
+}
+
+// FileErrorLine is a file error as one line (no newline) for stderr:
+// "path:line:col: error: message", escaped as the text output is.
+func FileErrorLine(e FileError) string {
+	loc := (&textWriter{}).loc(e.Loc)
+	return loc + "error: " + safetext.Line(e.Message)
+}
+
 func (t *textWriter) level(l string) string {
 	if !t.color {
-		return l
+		return safetext.Line(l)
 	}
 	var c string
 	switch l {
@@ -162,7 +184,7 @@ func (t *textWriter) level(l string) string {
 	case "note":
 		c = ansiCyan
 	default:
-		return l
+		return safetext.Line(l)
 	}
 	return c + l + ansiReset
 }

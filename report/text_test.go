@@ -152,3 +152,61 @@ func TestWriteTextError(t *testing.T) {
 		t.Errorf("err = %v, want disk full", err)
 	}
 }
+
+// hostileReport carries, in every string an input can choose, a line break
+// followed by a workflow command, terminal escapes and bidi controls.
+func hostileReport() *Report {
+	const inj = "x\n::stop-commands::tok\r\n::error::fake\x1b[2J\x1b]0;title\x07\u202e\u0085##[add-mask]y"
+	return &Report{
+		Findings: []analyzer.Finding{{RuleID: "EKSSG001" + inj, Level: analyzer.LevelError, Message: "cluster " + inj,
+			Loc:     graph.Location{File: "::stop-commands::a" + inj + ".yaml", Line: 3, Column: 5},
+			Related: []analyzer.Related{{Loc: graph.Location{File: " ::b.yaml", Line: 1}, Message: "group " + inj}}}},
+		Notifications: []graph.Notification{{Level: "warning", Rule: "R" + inj, Message: "note " + inj,
+			Loc: graph.Location{File: inj}}},
+		Errors: []FileError{{Loc: graph.Location{File: inj + ".json", Line: 1}, Message: "bad " + inj}},
+		Files:  []string{"a.yaml"},
+	}
+}
+
+// checkNoInjection asserts what every human-readable channel promises.
+func checkNoInjection(t *testing.T, channel string, lines []string) {
+	t.Helper()
+	for _, l := range lines {
+		if strings.HasPrefix(strings.TrimLeft(l, " \t"), "::") && channel != "github" {
+			t.Errorf("%s: line starts a workflow command: %q", channel, l)
+		}
+		if channel == "github" && !strings.HasPrefix(l, "::error ") {
+			t.Errorf("%s: line is not the annotation written: %q", channel, l)
+		}
+		if strings.Contains(l, "##[") {
+			t.Errorf("%s: line holds a legacy workflow command: %q", channel, l)
+		}
+		if strings.ContainsAny(l, "\x1b\r\x07\u202e\u0085") {
+			t.Errorf("%s: control character in %q", channel, l)
+		}
+	}
+}
+
+func TestWriteTextEscapesUntrustedText(t *testing.T) {
+	lines := writeText(t, hostileReport(), TextOptions{Verbose: true})
+	checkNoInjection(t, "text", lines)
+	// findings, related, error, notification, summary: one line each
+	if len(lines) != 5 {
+		t.Errorf("want 5 lines, got %d:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+	if want := `./::stop-commands::ax\n::stop-commands::tok\r\n::error::fake\x1b[2J\x1b]0;title\x07\u202e\u0085#\x23[add-mask]y.yaml:3:5: error `; !strings.HasPrefix(lines[0], want) {
+		t.Errorf("finding line\n%q\ndoes not start with\n%q", lines[0], want)
+	}
+	if got := FileErrorLine(hostileReport().Errors[0]); strings.ContainsAny(got, "\n\r\x1b") {
+		t.Errorf("FileErrorLine = %q", got)
+	}
+}
+
+func TestWriteGitHubAndMarkdownEscapeUntrustedText(t *testing.T) {
+	checkNoInjection(t, "github", writeGitHub(t, hostileReport()))
+	var b bytes.Buffer
+	if err := WriteMarkdown(&b, hostileReport()); err != nil {
+		t.Fatal(err)
+	}
+	checkNoInjection(t, "markdown", strings.Split(b.String(), "\n"))
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/config"
+	"github.com/eks-sg-lint/eks-sg-lint/internal/safetext"
 	"github.com/eks-sg-lint/eks-sg-lint/report"
 	"github.com/eks-sg-lint/eks-sg-lint/sarif"
 	"github.com/eks-sg-lint/eks-sg-lint/scan"
@@ -129,7 +130,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	opts, err := scanOptions(params, *configPath, paths, *maxSize)
 	if err != nil {
-		fmt.Fprintf(stderr, "eks-sg-lint: config: %v\n", err)
+		fmt.Fprintf(stderr, "eks-sg-lint: config: %s\n", safetext.Line(err.Error()))
 		return 2
 	}
 	rep := scan.Run(paths, opts)
@@ -181,7 +182,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *format != "text" {
 		// Machine formats keep stdout clean; say on stderr what went wrong.
 		for _, e := range rep.Errors {
-			fmt.Fprintf(stderr, "%s: error: %s\n", e.Loc, e.Message)
+			fmt.Fprintln(stderr, report.FileErrorLine(e))
 		}
 	}
 	if len(rep.Errors) > 0 {

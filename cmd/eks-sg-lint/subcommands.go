@@ -9,6 +9,7 @@ import (
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/docs"
+	"github.com/eks-sg-lint/eks-sg-lint/internal/safetext"
 	"github.com/eks-sg-lint/eks-sg-lint/report"
 	"github.com/eks-sg-lint/eks-sg-lint/scan"
 )
@@ -144,12 +145,12 @@ func runGraph(args []string, stdout, stderr io.Writer) int {
 	}
 	opts, err := scanOptions(params, *configPath, paths, scan.DefaultMaxFileSize)
 	if err != nil {
-		fmt.Fprintf(stderr, "eks-sg-lint: config: %v\n", err)
+		fmt.Fprintf(stderr, "eks-sg-lint: config: %s\n", safetext.Line(err.Error()))
 		return 2
 	}
 	rep := scan.Run(paths, opts)
 	for _, e := range rep.Errors {
-		fmt.Fprintf(stderr, "%s: error: %s\n", e.Loc, e.Message)
+		fmt.Fprintln(stderr, report.FileErrorLine(e))
 	}
 	write := func(w io.Writer) error { return report.WriteDiagram(w, rep.Graph, *format) }
 	if *output != "" && *output != "-" {
