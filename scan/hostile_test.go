@@ -653,7 +653,7 @@ func TestHostileEncodings(t *testing.T) {
 		{name: "JSON scalar", file: "x.json", data: `"Resources"`, notes: []string{"not a CloudFormation template"}},
 		{name: "two JSON values", file: "x.json", data: "{}\n{}", err: `invalid JSON`, line: 2},
 		{name: "many YAML documents, one a template", data: "a: 1\n---\n" + other + "---\n- x\n", findings: []string{"16 EKSSG026"}},
-		{name: "YAML document after a broken one", data: "a: [\n---\n" + other, err: `did not find expected node content`, line: 1},
+		{name: "YAML document after a broken one", data: "a: [\n---\n" + other, err: `did not find expected node content`, line: 2},
 		{name: "tab indentation", data: "Resources:\n\tA: {Type: AWS::EC2::SecurityGroup}\n", err: `found character that cannot start any token`, line: 2},
 		{name: "very long line", data: "Description: " + strings.Repeat("x", 1<<20) + "\n" + other, findings: []string{"15 EKSSG026"}},
 		{name: "very long key", file: "x.json", data: `{"` + strings.Repeat("k", 5000) + `": 1, "Resources": {"A": {"Type": "AWS::EC2::SecurityGroup"}}}`},

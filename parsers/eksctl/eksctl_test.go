@@ -723,7 +723,7 @@ const corpus = "../../testdata/corpus/eksctl"
 // parses, the version kept as written.
 var brokenOnPurpose = map[string]string{
 	"eksctl__eks-testdata__bad-field-2.INVALID.yaml":                         "line 13, column 10: nodeGroups[0].ssh must be a mapping",
-	"eksctl-cluster-provision__cookiecutter-cluster-template.TEMPLATED.yaml": "line 53",
+	"eksctl-cluster-provision__cookiecutter-cluster-template.TEMPLATED.yaml": "line 54",
 }
 
 func TestCorpusParses(t *testing.T) {

@@ -185,15 +185,37 @@ func parseYAML(data []byte) (docs []*yaml.Node, err error) {
 
 var lineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
 
+// parserProblems are the messages of yaml.v3's parser (parserc.go
+// yaml_parser_set_parser_error*), as opposed to its scanner. For these
+// yaml.v3 prints its 0-based mark line as is (decode.go fail adds one only
+// for scanner errors), so the line it prints is the one before the mark.
+var parserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+	"found undefined tag handle":             true,
+}
+
 // yamlError turns a yaml.v3 error ("yaml: line 7: did not find expected
-// key") into an *Error. The line is yaml.v3's: for parser (not scanner)
-// errors it is sometimes the line before the offending token.
+// key") into an *Error with a 1-based line. For parser errors the mark is
+// the start of the collection being parsed when there is one (yaml.v3's
+// context mark), else the offending token.
 func yamlError(data []byte, err error) *Error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	e := &Error{Msg: msg}
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 		e.Msg = m[2]
+		if parserProblems[e.Msg] {
+			e.Line++
+		}
 	} else if !unmarked(msg) {
 		// yaml.v3 prints a line only when its 0-based mark line is not
 		// zero, so a scanner or parser error without one is on line 1.

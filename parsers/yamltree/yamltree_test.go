@@ -102,8 +102,20 @@ func TestParse(t *testing.T) {
 		// yaml.v3 errors.
 		{name: "scanner error line", in: "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\n g: [\n",
 			wantErr: &Error{Line: 7, Msg: "mapping values are not allowed in this context"}},
+		// Parser (not scanner) errors: yaml.v3 prints a 0-based line.
 		{name: "parser error line", in: "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\n- x\n",
-			wantErr: &Error{Line: 7, Msg: "did not find expected key"}},
+			wantErr: &Error{Line: 8, Msg: "did not find expected key"}},
+		{name: "parser error dedented key", in: "a:\n  b: 1\n c: 2\n",
+			wantErr: &Error{Line: 3, Msg: "did not find expected key"}},
+		{name: "parser error after sequence", in: "- a\n- b\nc: d\n",
+			wantErr: &Error{Line: 3, Msg: "did not find expected '-' indicator"}},
+		{name: "parser error unclosed flow sequence", in: "a: [1, 2\nb: 3\n",
+			wantErr: &Error{Line: 2, Msg: "did not find expected ',' or ']'"}},
+		{name: "parser error unclosed flow mapping", in: "x: 1\na: {x: 1\nb: 3\n",
+			wantErr: &Error{Line: 2, Msg: "did not find expected ',' or '}'"}},
+		// With a context mark yaml.v3 names the collection being parsed.
+		{name: "parser error in nested sequence", in: "top: 1\na:\n  - 1\n  x: 2\n",
+			wantErr: &Error{Line: 3, Msg: "did not find expected '-' indicator"}},
 		{name: "error on line 1", in: "a: b: c\n", wantErr: &Error{Line: 1, Msg: "mapping values are not allowed"}},
 		{name: "unknown anchor", in: "a: 1\nb: *nope\n", wantErr: &Error{Msg: "unknown anchor 'nope' referenced"}},
 
