@@ -3,7 +3,6 @@ module github.com/eks-sg-lint/eks-sg-lint
 go 1.26
 
 require (
-	github.com/awslabs/goformation/v7 v7.14.9
 	github.com/owenrumney/go-sarif/v2 v2.3.3
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	go.yaml.in/yaml/v3 v3.0.6
@@ -13,5 +12,3 @@ require (
 	golang.org/x/text v0.14.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
-
-tool github.com/eks-sg-lint/eks-sg-lint/internal/gencatalog

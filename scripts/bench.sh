@@ -5,7 +5,7 @@
 #   N=2000 RUNS=3 scripts/bench.sh
 #
 # Builds the binary once, generates a repository of N templates from the
-# test corpus into a temporary folder (scripts/genrepo), then prints, for
+# test corpus into a temporary folder (tools/genrepo), then prints, for
 # one template, the whole corpus, the N-template repository and the
 # parse-only floor of that repository (the same files found, read and
 # parsed into yaml.v3 node trees, nothing else: benchtool parse): wall time
@@ -32,8 +32,9 @@ if [ -r /proc/loadavg ]; then
 fi
 
 go build -o "$tmp/eks-sg-lint" ./cmd/eks-sg-lint
-go build -o "$tmp/genrepo" ./scripts/genrepo
-go build -o "$tmp/benchtool" ./scripts/genrepo/benchtool
+# The generator and the timer are in the tools module (tools/go.mod).
+go -C tools build -o "$tmp/genrepo" ./genrepo
+go -C tools build -o "$tmp/benchtool" ./benchtool
 
 "$tmp/genrepo" -n "$N" -out "$tmp/repo"
 

@@ -1,3 +1,4 @@
 package cloudformation
 
-//go:generate go tool gencatalog -o sgcatalog_gen.go
+// gencatalog lives in the tools module (tools/go.mod), outside this module.
+//go:generate go -C ../../tools tool gencatalog -o ../parsers/cloudformation/sgcatalog_gen.go

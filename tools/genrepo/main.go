@@ -2,7 +2,7 @@
 // the test corpus, for eks-sg-lint's performance harness (see
 // docs/performance.md and scripts/bench.sh):
 //
-//	go run ./scripts/genrepo -n 10000 -out /tmp/repo
+//	go -C tools run ./genrepo -n 10000 -out /tmp/repo
 //
 // Files go 100 to a folder in nested folders (gNNN/dNNNN/). Each copy of
 // the corpus rewrites literal cluster names (prod -> prod-<copy>) and

@@ -1,0 +1,26 @@
+// The development tools (code generation, benchmarks): their own module, so
+// that `go install ./...` at the repository root (pre-commit's golang hook)
+// installs only the eks-sg-lint CLI, and the CLI's module does not require
+// goformation. Run them from this folder: `go tool gencatalog`, or
+// `go -C tools …` from the root.
+module github.com/eks-sg-lint/eks-sg-lint/tools
+
+go 1.26
+
+require (
+	github.com/awslabs/goformation/v7 v7.14.9
+	github.com/eks-sg-lint/eks-sg-lint v0.0.0-00010101000000-000000000000
+)
+
+require (
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	gopkg.in/yaml.v3 v3.0.1 // indirect
+)
+
+replace github.com/eks-sg-lint/eks-sg-lint => ../
+
+tool (
+	github.com/eks-sg-lint/eks-sg-lint/tools/benchtool
+	github.com/eks-sg-lint/eks-sg-lint/tools/gencatalog
+	github.com/eks-sg-lint/eks-sg-lint/tools/genrepo
+)
