@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strconv"
 	"sync"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
@@ -67,6 +68,11 @@ type Finding struct {
 	Message string         `json:"message"`
 	Loc     graph.Location `json:"location"`
 	Related []Related      `json:"related,omitempty"`
+	// Identity names the objects the finding is about (groups by key,
+	// rules by what they permit, clusters and node groups by key), never
+	// lines, message text or what else was scanned: Fingerprint hashes it
+	// (RULES.md, "Finding identity"). The rule that reports sets it.
+	Identity []string `json:"-"`
 	// Suppression is set when an in-source comment, resource Metadata or
 	// the config file silences the finding: it stays in SARIF as
 	// dismissed and never counts towards --fail-on.
@@ -81,11 +87,22 @@ type Suppression struct {
 	Loc           graph.Location `json:"location"`
 }
 
-// Fingerprint identifies the finding independently of line numbers, so it
-// stays stable when unrelated lines move: messages name objects, not lines.
+// Fingerprint is the finding's identity for code scanning and baselines:
+// its rule, its file and the objects it is about. Moving lines, rewording
+// the message, adding an unrelated node group or scanning the file with
+// others leaves it unchanged. A finding built without an identity (outside
+// the rules) falls back to its message.
 func (f Finding) Fingerprint() string {
-	h := sha256.Sum256([]byte(f.RuleID + "\x00" + f.Loc.File + "\x00" + f.Message))
-	return hex.EncodeToString(h[:16])
+	h := sha256.New()
+	h.Write([]byte(f.RuleID + "\x00" + f.Loc.File))
+	if len(f.Identity) == 0 {
+		h.Write([]byte("\x00message\x00" + f.Message))
+	}
+	for _, part := range f.Identity {
+		h.Write([]byte("\x00" + part))
+	}
+	sum := h.Sum(nil)
+	return hex.EncodeToString(sum[:16])
 }
 
 // Pass is what a rule sees while it runs.
@@ -96,11 +113,12 @@ type Pass struct {
 	notes    []graph.Notification
 }
 
-// Reportf records a finding at loc.
-func (p *Pass) Reportf(loc graph.Location, related []Related, format string, args ...any) {
+// Reportf records a finding about the objects named by about (see
+// Finding.Identity; build it with the identity helpers) at loc.
+func (p *Pass) Reportf(about []string, loc graph.Location, related []Related, format string, args ...any) {
 	p.findings = append(p.findings, Finding{
 		RuleID: p.Analyzer.ID, Level: p.Analyzer.Level, Loc: loc, Related: related,
-		Message: fmt.Sprintf(format, args...),
+		Message: fmt.Sprintf(format, args...), Identity: about,
 	})
 }
 
@@ -177,7 +195,23 @@ func Run(g *graph.Graph, rules []*Analyzer) ([]Finding, []graph.Notification) {
 		notes = append(notes, p.notes...)
 	}
 	SortFindings(findings)
+	distinguishIdentities(findings)
 	return findings, notes
+}
+
+// distinguishIdentities numbers findings of one rule and file that are
+// about the same objects (two sites of one fix, say), in report order, so
+// that no two share a fingerprint.
+func distinguishIdentities(fs []Finding) {
+	seen := map[string]int{}
+	for i := range fs {
+		f := &fs[i]
+		fp := f.Fingerprint()
+		seen[fp]++
+		if n := seen[fp]; n > 1 {
+			f.Identity = append(f.Identity[:len(f.Identity):len(f.Identity)], "occurrence="+strconv.Itoa(n))
+		}
+	}
 }
 
 // run runs the pass's rule, turning a panic into an error notification.

@@ -31,8 +31,13 @@ var InvalidSuppression = register(&Analyzer{
 func ApplySuppressions(fs []Finding, sups []graph.Suppression, external func(Finding) *Suppression) []Finding {
 	var invalid []Finding
 	report := func(s graph.Suppression, format string, args ...any) {
+		// Identity: what the suppression says and what is wrong with it.
+		ids := about("suppression="+strings.Join(s.Rules, ","), "reason="+s.Reason, "problem="+format)
+		if len(args) > 0 {
+			ids = append(ids, fmt.Sprint(args[0]))
+		}
 		invalid = append(invalid, Finding{RuleID: InvalidSuppression.ID, Level: InvalidSuppression.Level, Loc: s.Loc,
-			Message: fmt.Sprintf(format, args...)})
+			Message: fmt.Sprintf(format, args...), Identity: ids})
 	}
 	for _, s := range sups {
 		if len(s.Rules) == 0 {
@@ -62,6 +67,7 @@ func ApplySuppressions(fs []Finding, sups []graph.Suppression, external func(Fin
 	}
 	fs = append(fs, invalid...)
 	SortFindings(fs)
+	distinguishIdentities(fs)
 	return fs
 }
 

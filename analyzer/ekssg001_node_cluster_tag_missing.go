@@ -65,7 +65,7 @@ func runNodeClusterTagMissing(p *Pass) {
 			advice = fmt.Sprintf("add the tag %s: owned to %s", graph.ClusterTagKey(c), target.Name)
 			related = append(related, Related{Loc: ng.SGsLoc, Message: "its security groups are set here"})
 		}
-		p.Reportf(at, related, "%s: none of its security groups (%s) carries tag %s; exactly one must. To fix, %s.",
+		p.Reportf(about(clusterIdentity(c), nodeGroupIdentity(ng)), at, related, "%s: none of its security groups (%s) carries tag %s; exactly one must. To fix, %s.",
 			nodeGroupPhrase(ng, c), sgNames(g, keys), graph.ClusterTagKey(c), advice)
 	}
 }

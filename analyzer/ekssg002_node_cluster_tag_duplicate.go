@@ -76,7 +76,7 @@ func runNodeClusterTagDuplicate(p *Pass) {
 			}
 		}
 		related = append(related, Related{Loc: ng.Loc, Message: fmt.Sprintf("node group %q", ng.Name)})
-		p.Reportf(at, related, "%s: %d security groups carry tag %s (%s); exactly one must. Remove the tag from %s.",
+		p.Reportf(about(clusterIdentity(c), nodeGroupIdentity(ng)), at, related, "%s: %d security groups carry tag %s (%s); exactly one must. Remove the tag from %s.",
 			nodeGroupPhrase(ng, c), len(all), graph.ClusterTagKey(c), strings.Join(names, ", "), strings.Join(remove, " and "))
 	}
 }

@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"fmt"
+
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 )
 
@@ -26,7 +28,8 @@ func runNodeClusterTagValue(p *Pass) {
 		tag   *graph.Tag
 		sg    *graph.SecurityGroup
 		c     *graph.Cluster
-		nodes []string
+		nodes []Related
+		more  int
 	}
 	var sites []*site
 	byTag := map[*graph.Tag]*site{}
@@ -63,11 +66,16 @@ func runNodeClusterTagValue(p *Pass) {
 			byTag[only] = s
 			sites = append(sites, s)
 		}
-		s.nodes = append(s.nodes, ng.Name)
+		if len(s.nodes) < maxRelatedListed {
+			s.nodes = append(s.nodes, Related{Loc: ng.Loc, Message: fmt.Sprintf("%s %q", ng.Kind, ng.Name)})
+		} else {
+			s.more++
+		}
 	}
 	for _, s := range sites {
 		v, _ := s.tag.Value.Literal()
-		p.Reportf(s.tag.Loc, nil, "security group %s of node group(s) %s of cluster %q carries tag %s with value %q; it must be \"owned\".",
-			s.sg.Name, quoteJoin(s.nodes), s.c.DisplayName(), graph.ClusterTagKey(s.c), v)
+		p.Reportf(about(clusterIdentity(s.c), sgIdentity(s.sg.Key)), s.tag.Loc, capNote(s.nodes, s.more, "node groups"),
+			"security group %s on nodes of cluster %q carries tag %s with value %q; it must be \"owned\".",
+			s.sg.Name, s.c.DisplayName(), graph.ClusterTagKey(s.c), v)
 	}
 }

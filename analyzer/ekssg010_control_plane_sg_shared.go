@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 )
@@ -47,23 +46,64 @@ func runControlPlaneSGShared(p *Pass) {
 			uses[m.SG] = append(uses[m.SG], use{c, m.Loc})
 		}
 	}
+	// One finding per shared group and site (the line listing it), its
+	// related locations the other clusters' uses, capped: thousands of
+	// clusters on one group must not give findings quadratic in them.
 	for _, k := range order {
 		us := uses[k]
 		if len(us) < 2 {
 			continue
 		}
-		for i, u := range us {
-			var others []string
+		var sites []graph.Location
+		bySite := map[graph.Location][]use{}
+		for _, u := range us {
+			if len(bySite[u.loc]) == 0 {
+				sites = append(sites, u.loc)
+			}
+			bySite[u.loc] = append(bySite[u.loc], u)
+		}
+		for _, loc := range sites {
+			here := bySite[loc]
+			var names []string
+			ids := about(sgIdentity(k))
+			for _, u := range here {
+				names = append(names, u.c.DisplayName())
+				ids = append(ids, clusterIdentity(u.c))
+			}
 			var related []Related
-			for j, o := range us {
-				if i == j {
+			more := 0
+			for _, o := range us {
+				if o.loc == loc {
 					continue
 				}
-				others = append(others, fmt.Sprintf("%q", o.c.DisplayName()))
+				if len(related) == maxRelatedListed {
+					more++
+					continue
+				}
 				related = append(related, Related{Loc: o.loc, Message: fmt.Sprintf("also a control-plane security group of cluster %q", o.c.DisplayName())})
 			}
-			p.Reportf(u.loc, related, "security group %s is a control-plane security group of cluster %q and of cluster %s; AWS recommends a dedicated one per cluster. Give cluster %q its own control-plane security group.",
-				g.SGName(k), u.c.DisplayName(), strings.Join(others, ", "), u.c.DisplayName())
+			owners := clusterWord(names)
+			if len(related) > 0 {
+				owners += " and of at least one other cluster"
+			}
+			p.Reportf(ids, loc, capNote(related, more, "clusters"), "security group %s is a control-plane security group of %s; AWS recommends a dedicated one per cluster. Give %s its own control-plane security group.",
+				g.SGName(k), owners, fixWord(names))
 		}
 	}
+}
+
+// clusterWord names the clusters of a site.
+func clusterWord(names []string) string {
+	if len(names) == 1 {
+		return fmt.Sprintf("cluster %q", names[0])
+	}
+	return "clusters " + quoteJoin(names)
+}
+
+// fixWord names the clusters a fix applies to.
+func fixWord(names []string) string {
+	if len(names) == 1 {
+		return fmt.Sprintf("cluster %q", names[0])
+	}
+	return "each of clusters " + quoteJoin(names)
 }

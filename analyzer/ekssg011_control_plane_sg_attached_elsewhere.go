@@ -51,7 +51,7 @@ func runControlPlaneSGAttachedElsewhere(p *Pass) {
 					continue
 				}
 				byAttachment[i] = true
-				p.Reportf(a.Loc, []Related{{Loc: m.Loc, Message: fmt.Sprintf("control-plane security group of cluster %q", c.DisplayName())}},
+				p.Reportf(about(sgIdentity(m.SG), "attached="+a.Resource+"."+a.Property), a.Loc, []Related{{Loc: m.Loc, Message: fmt.Sprintf("control-plane security group of cluster %q", c.DisplayName())}},
 					"control-plane security group %s of cluster %q is also attached to %s %s (%s); AWS recommends a dedicated control-plane security group. Give %s a security group of its own.",
 					sg.Name, c.DisplayName(), a.ResourceType, a.Resource, a.Property, a.Resource)
 			}

@@ -55,13 +55,13 @@ func runNodeToAPIServerBlocked(p *Pass) {
 				also = fmt.Sprintf(" Their egress (%s) allows no TCP 443 to the control plane either: also add an egress rule from %s to %s.",
 					endpointSGNames(g, nodes), nodeSG.Name, cpSG.Name)
 			}
-			sites.add(cpSG.Loc, ng, []Related{{Loc: nodeSG.Loc, Message: groupRole(nodeSG, "node security group")}},
-				fmt.Sprintf("{nodes} of cluster %q cannot reach the API server on TCP 443: the control plane (%s) admits %s from their security groups (%s); add an ingress rule for TCP 443 from %s to %s.%s",
+			sites.add(about(clusterIdentity(c), sgSetIdentity(nodes), "blocked=control-plane-ingress"), cpSG.Loc, ng, []Related{{Loc: nodeSG.Loc, Message: groupRole(nodeSG, "node security group")}},
+				fmt.Sprintf("nodes of cluster %q cannot reach the API server on TCP 443: the control plane (%s) admits %s from their security groups (%s); add an ingress rule for TCP 443 from %s to %s.%s",
 					c.DisplayName(), endpointSGNames(g, cp), admitted(f), endpointSGNames(g, nodes), nodeSG.Name, cpSG.Name, also))
 			continue
 		}
-		sites.add(nodeSG.Loc, ng, []Related{{Loc: cpSG.Loc, Message: groupRole(cpSG, "control-plane security group")}},
-			fmt.Sprintf("{nodes} of cluster %q cannot reach the API server on TCP 443: the egress of their security groups (%s) allows no TCP 443 to the control plane; add an egress rule for TCP 443 from %s to %s.",
+		sites.add(about(clusterIdentity(c), sgSetIdentity(nodes), "blocked=node-egress"), nodeSG.Loc, ng, []Related{{Loc: cpSG.Loc, Message: groupRole(cpSG, "control-plane security group")}},
+			fmt.Sprintf("nodes of cluster %q cannot reach the API server on TCP 443: the egress of their security groups (%s) allows no TCP 443 to the control plane; add an egress rule for TCP 443 from %s to %s.",
 				c.DisplayName(), endpointSGNames(g, nodes), nodeSG.Name, cpSG.Name))
 	}
 	sites.report(p)

@@ -41,14 +41,14 @@ func runControlPlaneToKubeletBlocked(p *Pass) {
 				also = fmt.Sprintf(" The control plane's egress (%s) allows no TCP 10250 to them either: also add an egress rule from %s to %s.",
 					endpointSGNames(g, cp), cpSG.Name, nodeSG.Name)
 			}
-			sites.add(nodeSG.Loc, ng, []Related{{Loc: cpSG.Loc, Message: groupRole(cpSG, "control-plane security group")}},
-				fmt.Sprintf("control plane of cluster %q cannot reach {nodes} on TCP 10250: their security groups (%s) admit %s from the control plane (%s); add an ingress rule for TCP 10250 (AWS recommends 1025-65535) from %s to %s.%s",
+			sites.add(about(clusterIdentity(c), sgSetIdentity(nodes), "blocked=node-ingress"), nodeSG.Loc, ng, []Related{{Loc: cpSG.Loc, Message: groupRole(cpSG, "control-plane security group")}},
+				fmt.Sprintf("control plane of cluster %q cannot reach nodes on TCP 10250: their security groups (%s) admit %s from the control plane (%s); add an ingress rule for TCP 10250 (AWS recommends 1025-65535) from %s to %s.%s",
 					c.DisplayName(), endpointSGNames(g, nodes), admitted(f), endpointSGNames(g, cp), cpSG.Name, nodeSG.Name, also))
 			continue
 		}
-		sites.add(cpSG.Loc, ng, []Related{{Loc: nodeSG.Loc, Message: groupRole(nodeSG, "node security group")}},
-			fmt.Sprintf("control plane of cluster %q cannot reach {nodes} on TCP 10250: the egress of the control plane's security groups (%s) allows no TCP 10250 to them; add an egress rule for TCP 10250 (AWS recommends 1025-65535) from %s to %s.",
-				c.DisplayName(), endpointSGNames(g, cp), cpSG.Name, nodeSG.Name))
+		sites.add(about(clusterIdentity(c), sgSetIdentity(nodes), "blocked=control-plane-egress"), cpSG.Loc, ng, []Related{{Loc: nodeSG.Loc, Message: groupRole(nodeSG, "node security group")}},
+			fmt.Sprintf("control plane of cluster %q cannot reach nodes on TCP 10250: the egress of the control plane's security groups (%s) allows no TCP 10250 to their security groups (%s); add an egress rule for TCP 10250 (AWS recommends 1025-65535) from %s to %s.",
+				c.DisplayName(), endpointSGNames(g, cp), endpointSGNames(g, nodes), cpSG.Name, nodeSG.Name))
 	}
 	sites.report(p)
 }

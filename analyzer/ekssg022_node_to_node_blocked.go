@@ -45,6 +45,11 @@ func runNodeToNodeBlocked(p *Pass) {
 		var reps []*graph.NodeGroup
 		var eps []graph.Endpoint
 		var ids []int
+		// members of each representative's set in this cluster (capped),
+		// for related locations.
+		var members [][]Related
+		var moreMembers []int
+		repOf := map[int]int{} // set id -> index in reps, this cluster
 		for _, ng := range byCluster[c] {
 			e := g.Nodes(ng)
 			k := sgSetKey(e)
@@ -55,10 +60,19 @@ func runNodeToNodeBlocked(p *Pass) {
 				clustersOfSet = append(clustersOfSet, nil)
 			}
 			if n := len(clustersOfSet[id]); n > 0 && clustersOfSet[id][n-1] == ci {
+				r := repOf[id]
+				if len(members[r]) < maxRelatedListed {
+					members[r] = append(members[r], Related{Loc: ng.Loc, Message: fmt.Sprintf("%s %q", ng.Kind, ng.Name)})
+				} else {
+					moreMembers[r]++
+				}
 				continue
 			}
 			clustersOfSet[id] = append(clustersOfSet[id], ci)
+			repOf[id] = len(reps)
 			reps, eps, ids = append(reps, ng), append(eps, e), append(ids, id)
+			members = append(members, []Related{{Loc: ng.Loc, Message: fmt.Sprintf("%s %q", ng.Kind, ng.Name)}})
+			moreMembers = append(moreMembers, 0)
 		}
 		// Pairs are many and mostly alike: PairChecker answers each without
 		// a full Reach.
@@ -70,7 +84,7 @@ func runNodeToNodeBlocked(p *Pass) {
 			}
 		}
 		findings, moreFindings, notes, moreNotes := 0, 0, 0, 0
-		for i, a := range reps {
+		for i := range reps {
 			for j, b := range reps {
 				if comparedBefore(clustersOfSet[ids[i]], clustersOfSet[ids[j]], ci) {
 					continue
@@ -83,7 +97,8 @@ func runNodeToNodeBlocked(p *Pass) {
 							continue
 						}
 						notes++
-						p.Skipf(b.Loc, "cluster %q: whether nodes of %q reach nodes of %q on all protocols depends on security groups or addresses the files do not settle", c.DisplayName(), a.Name, b.Name)
+						p.Skipf(b.Loc, "cluster %q: whether nodes on security groups (%s) reach nodes on security groups (%s) on all protocols depends on security groups or addresses the files do not settle",
+							c.DisplayName(), endpointSGNames(g, eps[i]), endpointSGNames(g, eps[j]))
 					}
 					continue
 				}
@@ -104,23 +119,24 @@ func runNodeToNodeBlocked(p *Pass) {
 				case !blockedDNS.IsEmpty():
 					what = "DNS (" + blockedDNS.String() + "); blocked in all: " + what
 				}
-				between := fmt.Sprintf("nodes of %s %q cannot reach nodes of %s %q", a.Kind, a.Name, b.Kind, b.Name)
-				if a == b {
-					between = fmt.Sprintf("nodes of %s %q cannot reach each other", a.Kind, a.Name)
+				between := fmt.Sprintf("nodes on security groups (%s) cannot reach nodes on security groups (%s)", endpointSGNames(g, eps[i]), endpointSGNames(g, eps[j]))
+				if i == j {
+					between = fmt.Sprintf("nodes on security groups (%s) cannot reach each other", endpointSGNames(g, eps[i]))
 				}
 				at, fix := target.Loc, fmt.Sprintf("add an ingress rule for all traffic from %s to %s", source.Name, target.Name)
 				if f.IngressBlocked.IsEmpty() {
 					at, fix = source.Loc, fmt.Sprintf("add an egress rule for all traffic from %s to %s", source.Name, target.Name)
 				}
-				related := []Related{{Loc: a.Loc, Message: fmt.Sprintf("node group %q", a.Name)}}
-				if a != b {
-					related = append(related, Related{Loc: b.Loc, Message: fmt.Sprintf("node group %q", b.Name)})
+				related := capNote(append([]Related(nil), members[i]...), moreMembers[i], "node groups on these security groups")
+				if i != j {
+					related = append(related, capNote(append([]Related(nil), members[j]...), moreMembers[j], "node groups on these security groups")...)
 				}
-				p.Reportf(at, related, "cluster %q: %s on %s; %s.", c.DisplayName(), between, what, fix)
+				p.Reportf(about(clusterIdentity(c), "from="+sgSetIdentity(eps[i]), "to="+sgSetIdentity(eps[j])), at, related,
+					"cluster %q: %s on %s; %s.", c.DisplayName(), between, what, fix)
 			}
 		}
 		if moreFindings > 0 {
-			p.Reportf(c.Loc, nil, "cluster %q: %d more pairs of node groups cannot reach each other (%d in all; the first %d are reported one by one). "+
+			p.Reportf(about(clusterIdentity(c), "more-pairs"), c.Loc, nil, "cluster %q: %d more pairs of node groups cannot reach each other (%d in all; the first %d are reported one by one). "+
 				"Allow all traffic between the node security groups, for example with one shared group on every node group that admits all traffic from itself, such as the cluster security group.",
 				c.DisplayName(), moreFindings, findings+moreFindings, findings)
 		}

@@ -49,8 +49,14 @@ func runControlPlaneToNodeRecommendedPorts(p *Pass) {
 		if f.IngressBlocked.IsEmpty() {
 			at, side = cpSG.Loc, fmt.Sprintf("add egress rules from %s to %s", cpSG.Name, nodeSG.Name)
 		}
-		sites.add(at, ng, []Related{{Loc: cpSG.Loc, Message: groupRole(cpSG, "control-plane security group")}},
-			fmt.Sprintf("control plane of cluster %q cannot reach {nodes} on %s (AWS recommends TCP 443 and 1025-65535 for webhooks and aggregated APIs); %s.",
+		// One finding per fix: node groups whose fix is the same rule on
+		// the same group share it.
+		fixOn := nodeSG
+		if f.IngressBlocked.IsEmpty() {
+			fixOn = cpSG
+		}
+		sites.add(about(clusterIdentity(c), "fix="+sgIdentity(fixOn.Key), trafficIdentity(f.Blocked)), at, ng, []Related{{Loc: cpSG.Loc, Message: groupRole(cpSG, "control-plane security group")}},
+			fmt.Sprintf("control plane of cluster %q cannot reach nodes on %s (AWS recommends TCP 443 and 1025-65535 for webhooks and aggregated APIs); %s.",
 				c.DisplayName(), f.Blocked.String(), side))
 	}
 	sites.report(p)

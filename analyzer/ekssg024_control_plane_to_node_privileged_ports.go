@@ -34,7 +34,8 @@ func runControlPlaneToNodePrivilegedPorts(p *Pass) {
 		c     *graph.Cluster
 		sg    *graph.SecurityGroup
 		open  graph.Traffic
-		nodes []string
+		nodes []Related
+		more  int
 	}
 	var hits []*hit
 	byRule := map[*graph.Rule]*hit{}
@@ -82,13 +83,18 @@ func runControlPlaneToNodePrivilegedPorts(p *Pass) {
 					byRule[r] = h
 					hits = append(hits, h)
 				}
-				h.nodes = append(h.nodes, ng.Name)
+				if len(h.nodes) < maxRelatedListed {
+					h.nodes = append(h.nodes, Related{Loc: ng.Loc, Message: fmt.Sprintf("%s %q", ng.Kind, ng.Name)})
+				} else {
+					h.more++
+				}
 			}
 		}
 	}
 	for _, h := range hits {
-		p.Reportf(h.rule.Loc, []Related{{Loc: h.c.Loc, Message: fmt.Sprintf("cluster %q", h.c.DisplayName())}},
-			"security group %s of node group(s) %s admits %s from %s (control plane of cluster %q), and the control plane may send it: privileged node ports are open to the control plane. Narrow the rule to TCP 443 and 1025-65535, unless you need this (e.g. CNCF conformance tests; then suppress EKSSG024).",
-			h.sg.Name, quoteJoin(h.nodes), h.open.String(), g.SGName(h.rule.Peer.SG), h.c.DisplayName())
+		related := append([]Related{{Loc: h.c.Loc, Message: fmt.Sprintf("cluster %q", h.c.DisplayName())}}, capNote(h.nodes, h.more, "node groups")...)
+		p.Reportf(about(clusterIdentity(h.c), ruleIdentity(h.rule)), h.rule.Loc, related,
+			"node security group %s admits %s from %s (control plane of cluster %q), and the control plane may send it: privileged node ports are open to the control plane. Narrow the rule to TCP 443 and 1025-65535, unless you need this (e.g. CNCF conformance tests; then suppress EKSSG024).",
+			h.sg.Name, h.open.String(), g.SGName(h.rule.Peer.SG), h.c.DisplayName())
 	}
 }

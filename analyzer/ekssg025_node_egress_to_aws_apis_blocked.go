@@ -93,7 +93,7 @@ func runNodeEgressToAWSAPIsBlocked(p *Pass) {
 		if possible || target == nil {
 			continue
 		}
-		sites.add(target.Loc, ng, nil, fmt.Sprintf("{nodes} of cluster %q cannot reach AWS APIs: the egress of their security groups (%s) allows no TCP 443 to the internet, a prefix list or a VPC endpoint, so nodes cannot register with EKS or pull images from ECR and S3; add an egress rule for TCP 443 to 0.0.0.0/0, the S3 prefix list or your VPC endpoints' security group on %s.",
+		sites.add(about(clusterIdentity(c), sgSetIdentity(g.Nodes(ng))), target.Loc, ng, nil, fmt.Sprintf("nodes of cluster %q cannot reach AWS APIs: the egress of their security groups (%s) allows no TCP 443 to the internet, a prefix list or a VPC endpoint, so nodes cannot register with EKS or pull images from ECR and S3; add an egress rule for TCP 443 to 0.0.0.0/0, the S3 prefix list or your VPC endpoints' security group on %s.",
 			c.DisplayName(), joinNames(names), target.Name))
 	}
 	sites.report(p)

@@ -53,7 +53,7 @@ func runNodeGroupWithoutClusterSG(p *Pass) {
 		if c.Defined && c.Resource != "" {
 			fix = fmt.Sprintf("!GetAtt %s.ClusterSecurityGroupId", c.Resource)
 		}
-		p.Reportf(ng.SGsLoc, []Related{{Loc: ng.Loc, Message: fmt.Sprintf("node group %q", ng.Name)}},
+		p.Reportf(about(clusterIdentity(c), nodeGroupIdentity(ng)), ng.SGsLoc, []Related{{Loc: ng.Loc, Message: fmt.Sprintf("node group %q", ng.Name)}},
 			"%s does not carry the cluster security group (its groups: %s); AWS recommends adding it to every node group (%s).",
 			nodeGroupPhrase(ng, c), sgNames(g, keys), fix)
 	}

@@ -66,7 +66,7 @@ func runPrivateEndpointWithoutClientAccess(p *Pass) {
 		if clients {
 			continue
 		}
-		p.Reportf(c.Loc, nil, "cluster %q has only a private endpoint, but its control-plane security groups (%s) admit TCP 443 from nothing but its nodes: kubectl from a bastion or CI runner in the VPC cannot connect. Add an ingress rule for TCP 443 from the clients' security group or network.",
+		p.Reportf(about(clusterIdentity(c)), c.Loc, nil, "cluster %q has only a private endpoint, but its control-plane security groups (%s) admit TCP 443 from nothing but its nodes: kubectl from a bastion or CI runner in the VPC cannot connect. Add an ingress rule for TCP 443 from the clients' security group or network.",
 			c.DisplayName(), endpointSGNames(g, cp))
 	}
 }

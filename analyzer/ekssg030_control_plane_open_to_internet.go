@@ -59,7 +59,7 @@ func runControlPlaneOpenToInternet(p *Pass) {
 					continue
 				}
 				done[r] = true
-				p.Reportf(r.Loc, []Related{{Loc: c.Loc, Message: fmt.Sprintf("cluster %q", c.DisplayName())}},
+				p.Reportf(about(clusterIdentity(c), ruleIdentity(r)), r.Loc, []Related{{Loc: c.Loc, Message: fmt.Sprintf("cluster %q", c.DisplayName())}},
 					"%s allows %s from %s: the control plane's network interfaces are open to any address. Restrict the source to the node security groups and known client networks.",
 					subject, r.Traffic(), r.Peer.Expr)
 			}

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 )
@@ -26,13 +27,24 @@ var NodesOpenToInternet = register(&Analyzer{
 
 func runNodesOpenToInternet(p *Pass) {
 	g := p.Graph
+	// A site is one place that opens one group to the internet for some
+	// traffic: a rule, or an IPv4 and an IPv6 rule written at one place
+	// (an IpPermission with both ranges, eksctl's SSH rules), reported once
+	// naming both sources.
+	type siteKey struct {
+		sg      graph.SGKey
+		loc     graph.Location
+		traffic string
+	}
 	type site struct {
-		rule  *graph.Rule
+		rules []*graph.Rule
 		sg    *graph.SecurityGroup
-		nodes []string
-		locs  []Related
+		nodes []Related
+		more  int
+		seen  map[*graph.NodeGroup]bool
 	}
 	var sites []*site
+	byKey := map[siteKey]*site{}
 	byRule := map[*graph.Rule]*site{}
 	for _, ng := range g.NodeGroups {
 		for _, m := range graph.Distinct(ng.SGs) {
@@ -46,28 +58,48 @@ func runNodesOpenToInternet(p *Pass) {
 				}
 				s := byRule[r]
 				if s == nil {
-					s = &site{rule: r, sg: sg}
+					k := siteKey{sg: sg.Key, loc: r.Loc, traffic: r.Traffic()}
+					s = byKey[k]
+					if s == nil {
+						s = &site{sg: sg, seen: map[*graph.NodeGroup]bool{}}
+						byKey[k] = s
+						sites = append(sites, s)
+					}
+					s.rules = append(s.rules, r)
 					byRule[r] = s
-					sites = append(sites, s)
 				}
-				s.nodes = append(s.nodes, ng.Name)
-				s.locs = append(s.locs, Related{Loc: ng.Loc, Message: fmt.Sprintf("node group %q", ng.Name)})
+				if s.seen[ng] {
+					continue
+				}
+				s.seen[ng] = true
+				if len(s.nodes) < maxRelatedListed {
+					s.nodes = append(s.nodes, Related{Loc: ng.Loc, Message: fmt.Sprintf("%s %q", ng.Kind, ng.Name)})
+				} else {
+					s.more++
+				}
 			}
 		}
 	}
 	for _, s := range sites {
-		r := s.rule
-		what := fmt.Sprintf("security group %s of node group(s) %s allows %s from %s", s.sg.Name, quoteJoin(s.nodes), r.Traffic(), r.Peer.Expr)
+		r := s.rules[0]
+		var sources []string
+		ids := about(sgIdentity(s.sg.Key))
+		for _, x := range s.rules {
+			sources = append(sources, x.Peer.Expr)
+			ids = append(ids, ruleIdentity(x))
+		}
+		from := strings.Join(sources, " and ")
+		what := fmt.Sprintf("node security group %s allows %s from %s", s.sg.Name, r.Traffic(), from)
 		fix := "Restrict the source to the networks or security groups that need it."
 		switch {
 		case s.sg.RemoteAccessOf != "" && r.Implicit != "":
-			what = fmt.Sprintf("node group(s) %s: EKS opens %s to %s because RemoteAccess sets Ec2SshKey without SourceSecurityGroups", quoteJoin(s.nodes), r.Traffic(), r.Peer.Expr)
+			what = fmt.Sprintf("EKS opens %s to %s because RemoteAccess sets Ec2SshKey without SourceSecurityGroups", r.Traffic(), from)
 			fix = "Set RemoteAccess.SourceSecurityGroups to a bastion or VPN security group, or drop RemoteAccess and use SSM Session Manager."
 		case r.Protocol == graph.ProtoTCP && r.FromPort <= 22 && r.ToPort >= 22:
 			fix = "Restrict SSH to a bastion or VPN source, or use SSM Session Manager."
 		case r.Protocol == graph.ProtoAll:
 			fix = "Never admit all traffic from the internet; allow only the ports and sources that need it."
 		}
-		p.Reportf(r.Loc, s.locs, "%s: the nodes are reachable from any address. %s", what, fix)
+		p.Reportf(ids, r.Loc, capNote(s.nodes, s.more, "node groups"), "%s: the nodes are reachable from any address. %s", what, fix)
 	}
 }

@@ -67,39 +67,60 @@ func nodeGroupsByCluster(g *graph.Graph) ([]*graph.Cluster, map[*graph.Cluster][
 }
 
 // siteSet gathers node groups that share one finding (same place, same
-// fix): node groups on the same security groups get one finding naming
-// them all. The message names them where it says {nodes}.
+// fix, same objects): node groups on the same security groups get one
+// finding, and the node groups are its related locations, not part of its
+// message (adding one must not change the finding).
 type siteSet struct {
 	order []*site
 	byKey map[string]*site
 }
 
 type site struct {
-	loc     graph.Location
-	format  string
-	names   []string
-	related []Related
+	loc      graph.Location
+	about    []string
+	message  string
+	related  []Related
+	nodes    []Related
+	moreNode int
 }
 
-func (s *siteSet) add(loc graph.Location, ng *graph.NodeGroup, related []Related, format string) {
+func (s *siteSet) add(about []string, loc graph.Location, ng *graph.NodeGroup, related []Related, message string) {
 	if s.byKey == nil {
 		s.byKey = map[string]*site{}
 	}
-	key := loc.String() + "\x00" + format
+	key := loc.String() + "\x00" + message + "\x00" + strings.Join(about, "\x00")
 	st := s.byKey[key]
 	if st == nil {
-		st = &site{loc: loc, format: format, related: related}
+		st = &site{loc: loc, about: about, message: message, related: related}
 		s.byKey[key] = st
 		s.order = append(s.order, st)
 	}
-	st.names = append(st.names, fmt.Sprintf("%s %q", ng.Kind, ng.Name))
-	st.related = append(st.related, Related{Loc: ng.Loc, Message: fmt.Sprintf("node group %q", ng.Name)})
+	if len(st.nodes) < maxRelatedListed {
+		st.nodes = append(st.nodes, Related{Loc: ng.Loc, Message: fmt.Sprintf("%s %q", ng.Kind, ng.Name)})
+	} else {
+		st.moreNode++
+	}
 }
 
 func (s *siteSet) report(p *Pass) {
 	for _, st := range s.order {
-		p.Reportf(st.loc, st.related, "%s", strings.Replace(st.format, "{nodes}", strings.Join(st.names, " and "), 1))
+		related := append(append([]Related(nil), st.related...), st.nodes...)
+		p.Reportf(st.about, st.loc, capNote(related, st.moreNode, "node groups"), "%s", st.message)
 	}
+}
+
+// maxRelatedListed caps the related locations of one kind on a finding: a
+// group shared by thousands of node groups or clusters would otherwise
+// give findings (and SARIF) quadratic in the input.
+const maxRelatedListed = 10
+
+// capNote says on the last related location how many more were left out.
+func capNote(related []Related, more int, what string) []Related {
+	if more > 0 && len(related) > 0 {
+		last := &related[len(related)-1]
+		last.Message += fmt.Sprintf(" (and %d more %s not listed)", more, what)
+	}
+	return related
 }
 
 // admitted describes what a destination admits from the source for

@@ -264,7 +264,6 @@ func Merge(docs []*Document) *Graph {
 	for _, a := range g.Attachments {
 		g.ensureSG(a.SG, a.Loc)
 	}
-	g.disambiguateNames()
 	sort.SliceStable(g.Clusters, func(i, j int) bool { return g.Clusters[i].Loc.Less(g.Clusters[j].Loc) })
 	sort.SliceStable(g.NodeGroups, func(i, j int) bool { return g.NodeGroups[i].Loc.Less(g.NodeGroups[j].Loc) })
 	return g
@@ -315,20 +314,6 @@ func ExternalSGName(k SGKey) string {
 		return "unresolved security group at " + strings.TrimPrefix(s, "unknown:")
 	}
 	return s
-}
-
-// disambiguateNames qualifies groups that share a name (the same logical
-// ID in two templates) with their file, so messages are not ambiguous.
-func (g *Graph) disambiguateNames() {
-	count := map[string]int{}
-	for _, sg := range g.SGs {
-		count[sg.Name]++
-	}
-	for _, sg := range g.SGs {
-		if count[sg.Name] > 1 && sg.Loc.File != "" && sg.ClusterSGOf == "" {
-			sg.Name += " (" + sg.Loc.File + ")"
-		}
-	}
 }
 
 func hasImplicitTag(tags []Tag) bool {

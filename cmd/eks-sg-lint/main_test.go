@@ -914,7 +914,7 @@ params:
     values: {ClusterName: prod}
 `)
 	r := runCLI(t, "repo")
-	if r.code != 1 || !strings.Contains(r.stdout, "repo/prod/ng.yaml:11:7: error EKSSG031 node group(s) \"Nodes\"") ||
+	if r.code != 1 || !strings.Contains(r.stdout, "repo/prod/ng.yaml:11:7: error EKSSG031 EKS opens TCP 22 (SSH)") ||
 		strings.Contains(r.stdout, "sandbox/ng.yaml:11") || !strings.Contains(r.stdout, "1 suppressed") || strings.Contains(r.stdout, "broken") {
 		t.Errorf("config not applied:\n%v", r)
 	}
