@@ -63,8 +63,8 @@ func runPrivateEndpointWithoutClientAccess(p *Pass) {
 			p.Skipf(c.Loc, "cluster %q has a private-only endpoint, but the rules of some control-plane security groups are not known", c.DisplayName())
 			continue
 		}
-		if clients {
-			continue
+		if clients || len(g.ClusterSGClients(c, byCluster[c])) > 0 {
+			continue // a resource in the cluster SG (a bastion, CDK's kubectl function) is a client path
 		}
 		p.Reportf(about(clusterIdentity(c)), c.Loc, nil, "cluster %q has only a private endpoint, but its control-plane security groups (%s) admit TCP 443 from nothing but its nodes: kubectl from a bastion or CI runner in the VPC cannot connect. Add an ingress rule for TCP 443 from the clients' security group or network.",
 			c.DisplayName(), endpointSGNames(g, cp))

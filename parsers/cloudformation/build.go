@@ -18,7 +18,7 @@ func (t *template) build() {
 	t.clusters = map[string]*graph.Cluster{}
 	t.sgs = map[graph.SGKey]*graph.SecurityGroup{}
 	for _, r := range t.order {
-		if r.exists != graph.No && r.typ == "AWS::EKS::Cluster" {
+		if r.exists != graph.No && isClusterType(r.typ) {
 			t.buildCluster(r)
 		}
 	}
@@ -88,16 +88,17 @@ func (t *template) buildCluster(r *resource) {
 		Version: graph.UnknownValue("not set"), Certain: r.exists == graph.Yes,
 		EndpointPublic: graph.Yes, EndpointPrivate: graph.No,
 	}
-	if v := yamltree.Get(r.props, "Version"); v != nil {
+	f := t.clusterRequest(r)
+	if v := yamltree.Get(f.request, f.version); v != nil {
 		c.Version = t.eval(v)
 	}
-	vpc, opaque := t.object(yamltree.Get(r.props, "ResourcesVpcConfig"))
-	if sgs := yamltree.Get(vpc, "SecurityGroupIds"); sgs != nil {
+	vpc, opaque := t.object(yamltree.Get(f.request, f.vpcConfig))
+	if sgs := yamltree.Get(vpc, f.securityGroupIDs); sgs != nil {
 		c.ControlPlaneSGs, c.ControlPlaneSGsOpen = t.sgMembers(sgs)
 	}
-	c.EndpointPublic = t.boolProp(vpc, "EndpointPublicAccess", graph.Yes)
-	c.EndpointPrivate = t.boolProp(vpc, "EndpointPrivateAccess", graph.No)
-	if opaque || r.opaque {
+	c.EndpointPublic = t.boolProp(vpc, f.publicAccess, graph.Yes)
+	c.EndpointPrivate = t.boolProp(vpc, f.privateAccess, graph.No)
+	if opaque || f.opaque {
 		c.ControlPlaneSGsOpen = true
 		c.EndpointPublic, c.EndpointPrivate = graph.Unknown, graph.Unknown
 	}
@@ -184,7 +185,7 @@ func (t *template) referencedCluster(name graph.Value, at *yaml.Node) *graph.Clu
 
 func (t *template) buildSG(r *resource) {
 	key := graph.ResourceSGKey(t.file, r.id)
-	sg := &graph.SecurityGroup{Key: key, Name: r.id, Loc: t.loc(r.key), Defined: true, Resource: r.id}
+	sg := &graph.SecurityGroup{Key: key, Name: t.displayName(r), Loc: t.loc(r.key), Defined: true, Resource: r.id}
 	tags, open := t.list(yamltree.Get(r.props, "Tags"))
 	sg.TagsOpen = open || r.opaque
 	for _, it := range tags {
@@ -374,7 +375,7 @@ func (t *template) sgKeyOf(v graph.Value, at *yaml.Node) (graph.SGKey, bool) {
 		switch {
 		case r != nil && r.typ == "AWS::EC2::SecurityGroup" && v.Attr == "GroupId":
 			return graph.ResourceSGKey(t.file, v.Str), true
-		case r != nil && r.typ == "AWS::EKS::Cluster" && v.Attr == "ClusterSecurityGroupId":
+		case r != nil && isClusterType(r.typ) && v.Attr == "ClusterSecurityGroupId":
 			for _, c := range t.clusters {
 				if c.Resource == r.id && c.ClusterSG != "" {
 					return c.ClusterSG, true
@@ -532,7 +533,7 @@ func (t *template) isSGValue(v graph.Value) bool {
 	case graph.KindGetAtt:
 		r := t.resources[v.Str]
 		return r != nil && ((r.typ == "AWS::EC2::SecurityGroup" && v.Attr == "GroupId") ||
-			(r.typ == "AWS::EKS::Cluster" && v.Attr == "ClusterSecurityGroupId"))
+			(isClusterType(r.typ) && v.Attr == "ClusterSecurityGroupId"))
 	case graph.KindParam:
 		p := t.params[v.Str]
 		return p != nil && p.typ == "AWS::EC2::SecurityGroup::Id"

@@ -208,7 +208,7 @@ func (t *template) ref(name string) graph.Value {
 		return graph.Value{Kind: graph.KindParam, Scope: t.file, Str: name}
 	}
 	if r := t.resources[name]; r != nil && r.exists != graph.No {
-		if r.typ == "AWS::EKS::Cluster" {
+		if isClusterType(r.typ) {
 			return t.clusterName(r)
 		}
 		return graph.Value{Kind: graph.KindResource, Scope: t.file, Str: name}
@@ -220,7 +220,8 @@ func (t *template) ref(name string) graph.Value {
 // set (so `!Sub kubernetes.io/cluster/${Cluster}` equals a tag written with
 // the name parameter), else the generated name as a symbol of its own.
 func (t *template) clusterName(r *resource) graph.Value {
-	if n := yamltree.Get(r.props, "Name"); n != nil && !t.nameBusy[r.id] {
+	f := t.clusterRequest(r)
+	if n := yamltree.Get(f.request, f.name); n != nil && !t.nameBusy[r.id] {
 		t.nameBusy[r.id] = true
 		v := t.eval(n)
 		t.nameBusy[r.id] = false

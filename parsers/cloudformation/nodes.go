@@ -15,7 +15,7 @@ import (
 // does not add the cluster SG to launch-template groups), plus the
 // remote-access group EKS creates for RemoteAccess.
 func (t *template) buildManagedNodeGroup(r *resource) {
-	ng := &graph.NodeGroup{Key: "cfn:" + t.file + "#" + r.id, Name: r.id, Kind: graph.ManagedNodeGroup,
+	ng := &graph.NodeGroup{Key: "cfn:" + t.file + "#" + r.id, Name: t.displayName(r), Kind: graph.ManagedNodeGroup,
 		Loc: t.loc(r.key), Resource: r.id, Certain: r.exists == graph.Yes, SGsLoc: t.loc(r.key)}
 	if n, ok := t.eval(yamltree.Get(r.props, "NodegroupName")).Literal(); ok && n != "" {
 		ng.Name = n
@@ -165,7 +165,7 @@ func (t *template) buildSelfManaged(r *resource) {
 			return // no launch data: not nodes the model can describe
 		}
 	}
-	ng := &graph.NodeGroup{Key: "cfn:" + t.file + "#" + r.id, Name: r.id, Kind: kind, Loc: t.loc(r.key),
+	ng := &graph.NodeGroup{Key: "cfn:" + t.file + "#" + r.id, Name: t.displayName(r), Kind: kind, Loc: t.loc(r.key),
 		Resource: r.id, Certain: r.exists == graph.Yes, SGsOpen: open, SGsLoc: t.loc(r.key)}
 	for _, src := range sources {
 		members, o, at := t.nodeSGsOf(src)

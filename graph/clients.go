@@ -1,0 +1,37 @@
+package graph
+
+// ClusterSGClients lists the resources of the files, other than the given
+// node groups, placed in the cluster security group of c: a bastion, a CI
+// runner, or the kubectl provider functions aws-cdk-lib's aws_eks.Cluster
+// puts in the VPC with `securityGroups: cluster.kubectlSecurityGroup ?
+// [cluster.kubectlSecurityGroup]` (aws/aws-cdk aws-eks lib/kubectl-provider.ts),
+// which is the cluster SG (the synthesized Handler and framework-onEvent
+// functions carry
+// `VpcConfig.SecurityGroupIds: [Ref <...>ClusterSecurityGroupId]`, e.g.
+// integ.access-entry-removal-policy.js.snapshot/*KubectlProvider*.nested.template.json).
+// The cluster SG admits all traffic from itself, so each is a path to the
+// API server (RULES.md, EKSSG027). An attachment is a node's when a node
+// group's own group list holds that group at that very place.
+func (g *Graph) ClusterSGClients(c *Cluster, nodes []*NodeGroup) []Attachment {
+	if c.ClusterSG == "" {
+		return nil
+	}
+	type place struct {
+		sg  SGKey
+		loc Location
+	}
+	own := map[place]bool{}
+	for _, ng := range nodes {
+		for _, m := range ng.SGs {
+			own[place{m.SG, m.Loc}] = true
+		}
+	}
+	var out []Attachment
+	for _, a := range g.Attachments {
+		if a.SG != c.ClusterSG || a.ResourceType == "AWS::EKS::Cluster" || own[place{a.SG, a.Loc}] {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
