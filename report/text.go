@@ -18,6 +18,9 @@ type TextOptions struct {
 	// Verbose adds the related locations of findings and the
 	// notifications.
 	Verbose bool
+	// Quiet writes the finding lines only: no file errors, notifications
+	// or summary line (the caller prints errors elsewhere).
+	Quiet bool
 }
 
 const (
@@ -57,6 +60,9 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 				tw.printf("    %s%s\n", tw.loc(rel.Loc), safetext.Line(rel.Message))
 			}
 		}
+	}
+	if opts.Quiet {
+		return tw.err
 	}
 	for _, e := range r.Errors {
 		tw.printf("%s%s: %s\n", tw.loc(e.Loc), tw.level("error"), safetext.Line(e.Message))

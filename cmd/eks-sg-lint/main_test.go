@@ -166,8 +166,8 @@ func TestDuplicateClusterTag(t *testing.T) {
 	}
 	prefix := fmt.Sprintf("%s:%d:%d: error EKSSG002 ", dupFixture, line, col)
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("want one finding and a summary line:\n%v", r)
+	if len(lines) != 3 {
+		t.Fatalf("want one finding, a summary line and the count for the rule:\n%v", r)
 	}
 	if !strings.HasPrefix(lines[0], prefix) {
 		t.Errorf("finding line\n%s\ndoes not start with\n%s", lines[0], prefix)
@@ -177,6 +177,9 @@ func TestDuplicateClusterTag(t *testing.T) {
 	}
 	if want := "1 finding (1 error) in 1 of 1 file"; lines[1] != want {
 		t.Errorf("summary = %q, want %q", lines[1], want)
+	}
+	if want := "  EKSSG002 node-cluster-tag-duplicate: 1"; lines[2] != want {
+		t.Errorf("per-rule count = %q, want %q", lines[2], want)
 	}
 	if r.stderr != "" {
 		t.Errorf("stderr = %q", r.stderr)
@@ -402,8 +405,11 @@ func TestSARIFOutputFile(t *testing.T) {
 	if r := runCLI(t, "--output", "-", "stacks"); r.code != 1 || !strings.Contains(r.stdout, "EKSSG002") {
 		t.Errorf("--output -: %v", r)
 	}
-	if r := runCLI(t, "--output", filepath.Join("no", "such", "dir", "x.sarif"), "stacks"); r.code != 2 || r.stderr == "" {
+	// A missing folder is created (issue 9).
+	if r := runCLI(t, "--format", "sarif", "--output", filepath.Join("no", "such", "dir", "x.sarif"), "stacks"); r.code != 1 || r.stderr != "" {
 		t.Errorf("--output into a missing folder: %v", r)
+	} else {
+		validateSARIF(t, []byte(readFile(t, filepath.Join("no", "such", "dir", "x.sarif"))))
 	}
 }
 
@@ -415,10 +421,15 @@ func TestUsageErrors(t *testing.T) {
 		args   []string
 		stderr string // substring
 	}{
-		{"unknown flag", []string{"--bogus", "nodes.yaml"}, "flag provided but not defined: -bogus"},
-		{"unknown flag after path", []string{"nodes.yaml", "--bogus"}, "flag provided but not defined: -bogus"},
-		{"bad format", []string{"--format", "xml", "nodes.yaml"}, `--format must be text, json, sarif, github or markdown, not "xml"`},
-		{"bad fail-on", []string{"--fail-on", "sometimes", "nodes.yaml"}, `--fail-on must be error, warning, note or never, not "sometimes"`},
+		{"unknown flag", []string{"--bogus", "nodes.yaml"}, "unknown flag: --bogus"},
+		{"unknown flag after path", []string{"nodes.yaml", "--bogus"}, "unknown flag: --bogus"},
+		{"bad format", []string{"--format", "xml", "nodes.yaml"}, `"--format" flag: must be text, json, sarif, github or markdown, not "xml"`},
+		{"bad fail-on", []string{"--fail-on", "sometimes", "nodes.yaml"}, `"--fail-on" flag: must be error, warning, note or never, not "sometimes"`},
+		{"bad min-level", []string{"--min-level", "never", "nodes.yaml"}, `"--min-level" flag: must be error, warning or note, not "never"`},
+		{"bad color", []string{"--color", "sometimes", "nodes.yaml"}, `"--color" flag: must be auto, always or never, not "sometimes"`},
+		{"unknown rule", []string{"--disable", "EKSSG999", "nodes.yaml"}, "--disable EKSSG999: no such rule"},
+		{"rule enabled and disabled", []string{"--disable", "EKSSG026", "--enable", "node-group-without-cluster-sg", "nodes.yaml"}, "--enable and --disable both name EKSSG026"},
+		{"quiet and verbose", []string{"-q", "-v", "nodes.yaml"}, "--quiet and --verbose cannot be combined"},
 		{"param without =", []string{"--param", "ClusterName", "nodes.yaml"}, "want KEY=VALUE"},
 		{"param without key", []string{"--param", "=prod", "nodes.yaml"}, "want KEY=VALUE"},
 		{"flag without value", []string{"nodes.yaml", "--format"}, "flag needs an argument"},
@@ -433,6 +444,10 @@ func TestUsageErrors(t *testing.T) {
 			}
 			if !strings.Contains(r.stderr, tc.stderr) {
 				t.Errorf("stderr lacks %q:\n%v", tc.stderr, r)
+			}
+			// One or two lines and a pointer to --help, not the whole help.
+			if lines := strings.Count(r.stderr, "\n"); lines > 3 || !strings.HasSuffix(r.stderr, "Run 'eks-sg-lint --help' for usage.\n") {
+				t.Errorf("want a short message and a pointer to --help:\n%v", r)
 			}
 		})
 	}
@@ -478,7 +493,7 @@ func TestBrokenTemplateOthersStillReported(t *testing.T) {
 		if !strings.Contains(r.stdout, "good.yaml:22:16: error EKSSG002 ") {
 			t.Errorf("the good file's finding is missing:\n%v", r)
 		}
-		if !strings.HasSuffix(r.stdout, "1 finding (1 error) in 1 of 2 files; 1 file could not be read\n") {
+		if !strings.HasSuffix(r.stdout, "1 finding (1 error) in 1 of 2 files; 1 file could not be read\n  EKSSG002 node-cluster-tag-duplicate: 1\n") {
 			t.Errorf("summary:\n%v", r)
 		}
 		// --fail-on never does not hide a file error.
@@ -695,7 +710,7 @@ func TestSkippedAndWalkedDirs(t *testing.T) {
 	if r.code != 0 {
 		t.Errorf("templates under .git, node_modules or vendor were read:\n%v", r)
 	}
-	if !strings.HasSuffix(r.stdout, "1 finding (1 note) in 1 of 1 file\n") {
+	if !strings.HasSuffix(r.stdout, "1 finding (1 note) in 1 of 1 file\n  EKSSG026 node-group-without-cluster-sg: 1\n") {
 		t.Errorf("%v", r)
 	}
 

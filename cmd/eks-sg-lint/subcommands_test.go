@@ -71,13 +71,17 @@ func TestSubcommandUsageErrors(t *testing.T) {
 		{"rules", "extra"},
 	} {
 		r := runCLI(t, args...)
-		if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, "Usage: eks-sg-lint "+args[0]) {
-			t.Errorf("%q: want exit 2 and usage on stderr: %v", args, r)
+		if r.code != 2 || r.stdout != "" || !strings.HasSuffix(r.stderr, "Run 'eks-sg-lint "+args[0]+" --help' for usage.\n") || strings.Count(r.stderr, "\n") > 3 {
+			t.Errorf("%q: want exit 2, a short message and a pointer to the command's help on stderr: %v", args, r)
 		}
 	}
-	for _, args := range [][]string{{"rules", "-h"}, {"explain", "--help"}} {
+	for _, args := range [][]string{{"rules", "-h"}, {"explain", "--help"}, {"help", "explain"}, {"help", "rules"}} {
 		r := runCLI(t, args...)
-		if r.code != 0 || !strings.Contains(r.stdout, "Usage: eks-sg-lint "+args[0]) {
+		name := args[0]
+		if name == "help" {
+			name = args[1]
+		}
+		if r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, "Usage:\n  eks-sg-lint "+name) {
 			t.Errorf("%q: want exit 0 and usage on stdout: %v", args, r)
 		}
 	}
@@ -111,7 +115,7 @@ func TestPathNamedLikeASubcommand(t *testing.T) {
 func TestUsageMentionsCommands(t *testing.T) {
 	r := runCLI(t, "-h")
 	usage := r.stdout + r.stderr
-	for _, want := range []string{"Commands:", "eks-sg-lint rules", "eks-sg-lint explain RULE-ID", "./rules"} {
+	for _, want := range []string{"Commands:", "rules ", "explain RULE", "version ", "help [COMMAND]", "completion SHELL", "./rules"} {
 		if !strings.Contains(usage, want) {
 			t.Errorf("usage lacks %q:\n%s", want, usage)
 		}
@@ -176,7 +180,7 @@ func TestGraphCommand(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "TCP 10250 ✗") {
 		t.Errorf("blocked flow: %v", r)
 	}
-	if r := runCLI(t, "graph", "--format", "svg", "testdata/examples"); r.code != 2 || !strings.Contains(r.stderr, "--format must be mermaid or dot") {
+	if r := runCLI(t, "graph", "--format", "svg", "testdata/examples"); r.code != 2 || !strings.Contains(r.stderr, `"--format" flag: must be mermaid or dot, not "svg"`) {
 		t.Errorf("bad format: %v", r)
 	}
 	if r := runCLI(t, "graph", "--nope"); r.code != 2 {

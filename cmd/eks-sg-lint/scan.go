@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
+	"github.com/eks-sg-lint/eks-sg-lint/report"
+	"github.com/eks-sg-lint/eks-sg-lint/sarif"
+	"github.com/eks-sg-lint/eks-sg-lint/scan"
+)
+
+// formats are the values of --format, in the order help lists them.
+var formats = []string{"text", "json", "sarif", "github", "markdown"}
+
+// scanCommand is the root command: scan paths and report.
+type scanCommand struct {
+	stdout, stderr io.Writer
+
+	input       inputFlags
+	rules       ruleChoice
+	format      *choiceFlag
+	output      string
+	failOn      *choiceFlag
+	minLevel    *choiceFlag
+	color       *choiceFlag
+	verbose     bool
+	quiet       bool
+	showVersion bool
+	annotations bool
+	summary     string
+}
+
+func (s *scanCommand) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	s.format = newChoice("text", formats...)
+	choiceVar(cmd, s.format, "format", "output `format`: text, json, sarif, github (workflow-command annotations) or markdown")
+	fs.StringVarP(&s.output, "output", "o", "", "write the report to `FILE` instead of standard output (its folder is created)")
+	s.failOn = newChoice("warning", "error", "warning", "note", "never")
+	choiceVar(cmd, s.failOn, "fail-on", "exit 1 when a shown finding is at or above this `level`: error, warning, note or never")
+	s.minLevel = newChoice("note", "error", "warning", "note")
+	choiceVar(cmd, s.minLevel, "min-level", "show only findings at or above this `level`: error, warning or note (in every format)")
+	s.rules.register(cmd)
+	s.input.register(fs)
+	s.color = newChoice("auto", "auto", "always", "never")
+	choiceVar(cmd, s.color, "color", "colour the text output, `when`: auto (a terminal, and NO_COLOR unset or empty), always or never")
+	fs.BoolVarP(&s.verbose, "verbose", "v", false, "verbose: show notifications (what could not be proven, skipped files) and related locations")
+	fs.BoolVarP(&s.quiet, "quiet", "q", false, "text output: print the findings only (no summary, no counts); errors go to standard error")
+	fs.BoolVar(&s.showVersion, "version", false, "print the version and exit")
+	fs.BoolVar(&s.annotations, "annotations", false, "also print GitHub workflow-command annotations on standard output (with --output FILE for the main report)")
+	fs.StringVar(&s.summary, "summary", "", "also append the Markdown report to `FILE` (e.g. $GITHUB_STEP_SUMMARY)")
+	fs.SortFlags = false
+}
+
+func (s *scanCommand) run(_ *cobra.Command, paths []string) error {
+	stdout, stderr := s.stdout, s.stderr
+	if s.showVersion {
+		_, err := fmt.Fprint(stdout, versionText())
+		return err
+	}
+	if err := s.rules.validate(); err != nil {
+		return err
+	}
+	if s.quiet && s.verbose {
+		return usageErrorf("--quiet and --verbose cannot be combined")
+	}
+	format := s.format.value
+	opts, err := s.input.options(paths, &s.rules)
+	if err != nil {
+		fmt.Fprintf(stderr, "eks-sg-lint: %s\n", esc(err.Error()))
+		return exitCode(2)
+	}
+	out, err := newOutput("--output", s.output, paths)
+	if err != nil {
+		return err
+	}
+	rep := scan.Run(paths, opts)
+	dropBelow(rep, analyzer.Level(s.minLevel.value))
+	if err := out.checkNotInput(rep.Files); err != nil {
+		return err
+	}
+
+	color := false
+	switch s.color.value {
+	case "always":
+		color = true
+	case "auto":
+		if f, ok := stdout.(*os.File); ok && out.path == "" {
+			color = isTerminal(f) && os.Getenv("NO_COLOR") == ""
+		}
+	}
+	err = out.write(stdout, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		var err error
+		switch format {
+		case "json":
+			err = report.WriteJSON(bw, rep)
+		case "sarif":
+			err = sarif.Write(bw, rep)
+		case "github":
+			err = report.WriteGitHub(bw, rep)
+		case "markdown":
+			err = report.WriteMarkdown(bw, rep)
+		default:
+			err = writeText(bw, rep, report.TextOptions{Color: color, Verbose: s.verbose}, s.quiet)
+		}
+		if err == nil {
+			err = bw.Flush()
+		}
+		return err
+	})
+	if err == nil && s.annotations && format != "github" {
+		err = report.WriteGitHub(stdout, rep)
+	}
+	if err == nil && s.summary != "" {
+		err = appendFile(s.summary, func(w io.Writer) error { return report.WriteMarkdown(w, rep) })
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "eks-sg-lint: writing the report: %s\n", esc(err.Error()))
+		return exitCode(2)
+	}
+	if format != "text" || s.quiet {
+		// Machine formats (and --quiet) keep stdout to the report; say on
+		// stderr what went wrong.
+		for _, e := range rep.Errors {
+			fmt.Fprintln(stderr, report.FileErrorLine(e))
+		}
+	}
+	if len(rep.Errors) > 0 {
+		return exitCode(2)
+	}
+	threshold := analyzer.Level(s.failOn.value).Rank()
+	if s.failOn.value == "never" {
+		return nil
+	}
+	for _, f := range rep.Findings {
+		if f.Suppression == nil && f.Level.Rank() >= threshold {
+			return exitCode(1)
+		}
+	}
+	return nil
+}
+
+// dropBelow removes findings below min from the report: --min-level is
+// what is shown, in every format, and what is not shown cannot fail.
+func dropBelow(rep *report.Report, min analyzer.Level) {
+	kept := rep.Findings[:0]
+	for _, f := range rep.Findings {
+		if f.Level.Rank() >= min.Rank() {
+			kept = append(kept, f)
+		}
+	}
+	rep.Findings = kept
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// appendFile appends what write produces to a file (created if missing).
+func appendFile(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		_ = f.Close() // the write error is the one to report
+		return err
+	}
+	return f.Close()
+}
