@@ -1,4 +1,4 @@
-// The development tools (code generation, benchmarks): their own module, so
+// The development tools (code generation, benchmarks, release archives): their own module, so
 // that `go install ./...` at the repository root (pre-commit's golang hook)
 // installs only the eks-sg-lint CLI, and the CLI's module does not require
 // goformation. Run them from this folder: `go tool gencatalog`, or
@@ -23,4 +23,5 @@ tool (
 	github.com/eks-sg-lint/eks-sg-lint/tools/benchtool
 	github.com/eks-sg-lint/eks-sg-lint/tools/gencatalog
 	github.com/eks-sg-lint/eks-sg-lint/tools/genrepo
+	github.com/eks-sg-lint/eks-sg-lint/tools/relpack
 )
