@@ -41,7 +41,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: relpack archive|checksums -o OUT FILE...")
+		return errors.New("usage: relpack archive|checksums -o OUT FILE ...; see the package comment")
 	}
 	fset := flag.NewFlagSet("relpack "+args[0], flag.ContinueOnError)
 	out := fset.String("o", "", "output `file`")
