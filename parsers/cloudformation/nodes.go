@@ -91,7 +91,17 @@ func (t *template) remoteAccess(ng *graph.NodeGroup, ra, at *yaml.Node) {
 }
 
 // launchTemplateOf finds the template's own launch template (or launch
-// configuration) named by a specification's ID or name property.
+// configuration) named by a specification's ID or name property, or by its
+// Version. eksctl's node-group stacks name the launch template
+// `LaunchTemplateName: !Sub ${AWS::StackName}` on both the
+// AWS::EC2::LaunchTemplate and the Auto Scaling group's specification, with
+// `Version: !GetAtt NodeGroupLaunchTemplate.LatestVersionNumber`
+// (eksctl-io/eksctl pkg/cfn/builder/managed_nodegroup.go writes
+// `LaunchTemplateName: gfnt.MakeFnSubString("${AWS::StackName}")`; the
+// self-managed stack generated at 99984adb6164,
+// pkg/cfn/template/testdata/nodegroup-example-1.json, names it so in both
+// places), so a name equal to the resource's own name property links as
+// surely as a Ref.
 func (t *template) launchTemplateOf(spec *yaml.Node, fields ...string) *resource {
 	for _, f := range fields {
 		n := yamltree.Get(spec, f)
@@ -105,7 +115,59 @@ func (t *template) launchTemplateOf(spec *yaml.Node, fields ...string) *resource
 			}
 		}
 	}
+	if v := t.eval(yamltree.Get(spec, "Version")); v.Kind == graph.KindGetAtt &&
+		(v.Attr == "LatestVersionNumber" || v.Attr == "DefaultVersionNumber") {
+		if r := t.resources[v.Str]; r != nil && r.exists != graph.No && r.typ == "AWS::EC2::LaunchTemplate" {
+			return r
+		}
+	}
+	for _, f := range fields {
+		if !strings.HasSuffix(f, "Name") {
+			continue
+		}
+		n := yamltree.Get(spec, f)
+		if n == nil {
+			continue
+		}
+		if r := t.resourceNamed(t.eval(n)); r != nil {
+			return r
+		}
+	}
 	return nil
+}
+
+// resourceNamed is the one launch template or launch configuration of the
+// template whose name property certainly equals name (none when several may).
+func (t *template) resourceNamed(name graph.Value) *resource {
+	if name.SameKey() == "" {
+		return nil
+	}
+	var found *resource
+	for _, r := range t.order {
+		var prop string
+		switch r.typ {
+		case "AWS::EC2::LaunchTemplate":
+			prop = "LaunchTemplateName"
+		case "AWS::AutoScaling::LaunchConfiguration":
+			prop = "LaunchConfigurationName"
+		default:
+			continue
+		}
+		n := yamltree.Get(r.props, prop)
+		if r.exists == graph.No || n == nil {
+			continue
+		}
+		switch graph.Equal(t.eval(n), name) {
+		case graph.Yes:
+			if found != nil {
+				return nil
+			}
+			found = r
+		case graph.Unknown:
+			return nil // another resource may carry the name too
+		}
+	}
+	return found
 }
 
 // nodeSGsOf lists the groups a launch template, launch configuration or
