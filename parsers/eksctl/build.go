@@ -416,9 +416,21 @@ func (b *builder) ngStackTags(n *nodeGroup) []graph.Tag {
 }
 
 // buildSelfManaged models a nodeGroups[] entry (sheet §2).
+// legacySSHNote says how the pre-ssh-block fields of a node group were read.
+func (b *builder) legacySSHNote(n *nodeGroup, name string) {
+	switch {
+	case n.legacySSH == nil:
+	case n.legacyModelled:
+		b.note(b.loc(n.legacySSH), "node group %q uses eksctl's old SSH fields (allowSSH, sshPublicKeyPath, sshPublicKeyName): read as the ssh block, where allowSSH alone decides whether SSH is open", name)
+	default:
+		b.note(b.loc(n.legacySSH), "node group %q: eksctl's old SSH fields (allowSSH, sshPublicKeyPath, sshPublicKeyName) are not modelled here (with an ssh block, or on a managed node group, current eksctl rejects them); whether SSH is open is not known", name)
+	}
+}
+
 func (b *builder) buildSelfManaged(n *nodeGroup) {
 	info := b.startNodeGroup(n, graph.SelfManagedNodeGroup)
 	ng := info.ng
+	b.legacySSHNote(n, info.name)
 
 	// §2.1 order: attachIDs, shared (withShared, default true), local SG
 	// (withLocal, default true), EFASG. No EKS cluster SG.
@@ -479,6 +491,7 @@ func (b *builder) buildSelfManaged(n *nodeGroup) {
 func (b *builder) buildManaged(n *nodeGroup) {
 	info := b.startNodeGroup(n, graph.ManagedNodeGroup)
 	ng := info.ng
+	b.legacySSHNote(n, info.name)
 	if n.withShared.set() || n.withLocal.set() {
 		b.note(b.locOr(n.securityGroupsKey, n.name.node), "node group %q: eksctl rejects securityGroups.withShared/withLocal for managed node groups", info.name)
 	}

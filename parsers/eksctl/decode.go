@@ -105,7 +105,12 @@ type nodeGroup struct {
 	withShared        flag
 	withLocal         flag
 
-	ssh               sshConfig
+	ssh sshConfig
+	// legacySSH is the first pre-ssh-block field (allowSSH,
+	// sshPublicKeyPath, sshPublicKeyName, SSHPublicKey) the entry uses, and
+	// legacyModelled says whether it was read as the ssh block.
+	legacySSH         *yaml.Node
+	legacyModelled    bool
 	privateNetworking flag
 	efa               flag
 	launchTemplateKey *yaml.Node
@@ -563,6 +568,9 @@ func decodeNodeGroup(d *decoder, item *yaml.Node, path string, index int, manage
 			return nil, err
 		}
 	}
+	if err := decodeLegacySSH(d, ng, ssh != nil); err != nil {
+		return nil, err
+	}
 	lt, ltKey, err := d.mapping("launchTemplate")
 	if err != nil {
 		return nil, err
@@ -571,4 +579,38 @@ func decodeNodeGroup(d *decoder, item *yaml.Node, path string, index int, manage
 		ng.launchTemplateKey = ltKey
 	}
 	return ng, nil
+}
+
+// legacySSHFields are the node-group fields of eksctl's schema before the
+// ssh block (eksctl-io/eksctl pkg/apis/eksctl.io/v1alpha4 and early
+// v1alpha5 types.go: `AllowSSH bool json:"allowSSH"`, `SSHPublicKeyPath`,
+// `SSHPublicKey`, `SSHPublicKeyName`).
+var legacySSHFields = []string{"allowSSH", "sshPublicKeyPath", "sshPublicKeyName", "SSHPublicKey"}
+
+// decodeLegacySSH reads the old SSH fields of a self-managed node group as
+// the ssh block they became. In that schema allowSSH alone decides: the
+// builder adds SSHIPv4 (0.0.0.0/0, or the VPC CIDR with privateNetworking)
+// and SSHIPv6 (::/0) to the node group's own SG `if n.spec.AllowSSH`, and
+// uses the key name only then (pkg/cfn/builder/nodegroup.go of that time,
+// addResourcesForSecurityGroups and addResourcesForNodeGroup), so a key
+// without allowSSH opens nothing. Those versions had no managed node groups:
+// there the fields are left unmodelled (build notifies).
+func decodeLegacySSH(d *decoder, ng *nodeGroup, hasBlock bool) error {
+	for _, name := range legacySSHFields {
+		if fl, ok := d.f[name]; ok && ng.legacySSH == nil {
+			ng.legacySSH = fl.key
+		}
+	}
+	if ng.legacySSH == nil || hasBlock || ng.managed {
+		return nil
+	}
+	allow, err := d.flag("allowSSH")
+	if err != nil {
+		return err
+	}
+	ng.legacyModelled = true
+	if allow.set() {
+		ng.ssh.key, ng.ssh.allow = allow.key, allow
+	}
+	return nil
 }

@@ -892,3 +892,38 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestLegacySSHFields: eksctl's pre-ssh-block fields are read as the ssh
+// block on self-managed node groups (allowSSH alone decides) and notified,
+// not modelled, where current eksctl would reject them.
+func TestLegacySSHFields(t *testing.T) {
+	src := `apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: legacy, region: us-west-2}
+nodeGroups:
+  - name: both
+    ssh: {allow: false}
+    allowSSH: true
+managedNodeGroups:
+  - name: managed
+    allowSSH: true
+`
+	doc := parse(t, src)
+	var notes []string
+	for _, n := range doc.Notifications {
+		notes = append(notes, n.Message)
+	}
+	joined := strings.Join(notes, "\n")
+	for _, want := range []string{`node group "both": eksctl's old SSH fields`, `node group "managed": eksctl's old SSH fields`} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("no notification %q in:\n%s", want, joined)
+		}
+	}
+	for _, sg := range doc.SGs {
+		for _, r := range sg.Rules {
+			if r.Direction == graph.Ingress && r.PortsKnown && r.FromPort == 22 {
+				t.Errorf("SSH rule modelled from unmodelled old fields: %+v on %s", r, sg.Name)
+			}
+		}
+	}
+}
