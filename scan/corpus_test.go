@@ -45,6 +45,12 @@ var corpusGolden = []string{
 	"eks-workshop__amazon-eks-nodegroup-with-spot.yml EKSSG026",
 	"eksctl__builder-testdata__launch_template-ssh_enabled.resources-fragment.json EKSSG031",
 	"eksctl__builder-testdata__launch_template-ssh_enabled.resources-fragment.json EKSSG031",
+	// True: the Auto Scaling group names its launch template
+	// `!Sub ${AWS::StackName}`, the template's own LaunchTemplateName, and
+	// that template puts the nodes in SG, whose inline ingress admits TCP 22
+	// from 0.0.0.0/0 and from ::/0 (eksctl's SSH rules).
+	"eksctl__cfn-template-testdata__nodegroup-example-1.json EKSSG031",
+	"eksctl__cfn-template-testdata__nodegroup-example-1.json EKSSG031",
 	"quickstart-amazon-eks__amazon-eks-nodegroup.2020-08.template.yaml EKSSG026",
 	"quickstart-amazon-eks__aws-eks-nodegroup.2019-01.template.yaml EKSSG026",
 }
