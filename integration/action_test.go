@@ -3,11 +3,15 @@ package integration
 import (
 	"encoding/json"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -181,8 +185,8 @@ func TestActionDefinition(t *testing.T) {
 			}
 		case strings.HasPrefix(st.Uses, "actions/setup-go@"):
 			sawSetupGo = true
-			if !strings.Contains(st.If, "steps.prepare.outputs.has-go != 'true'") {
-				t.Errorf("setup-go must run only when the runner has no Go, if: %q", st.If)
+			if !strings.Contains(st.If, "steps.prepare.outputs.has-go != 'true'") || !strings.Contains(st.If, "steps.fetch.outputs.fetched != 'true'") {
+				t.Errorf("setup-go must run only when the runner has no Go and no release binary was downloaded, if: %q", st.If)
 			}
 		default:
 			t.Errorf("step %q: unexpected uses %q", st.Name, st.Uses)
@@ -310,7 +314,8 @@ func TestActionBuildsWithoutGo(t *testing.T) {
 	if !slices.ContainsFunc(res.usesRan, func(u string) bool { return strings.HasPrefix(u, "actions/setup-go@") }) {
 		t.Errorf("setup-go did not run: ran %v, skipped %v", res.usesRan, res.usesSkipped)
 	}
-	if !strings.HasPrefix(prep["cache-key"], "eks-sg-lint-bin-v1-Linux-X64-src-") || prep["cacheable"] != "true" {
+	runnerOS, runnerArch := hostRunner()
+	if !strings.HasPrefix(prep["cache-key"], "eks-sg-lint-bin-v1-"+runnerOS+"-"+runnerArch+"-src-") || prep["cacheable"] != "true" {
 		t.Errorf("cache key %q cacheable %q", prep["cache-key"], prep["cacheable"])
 	}
 	if res.exitCode != 1 || res.failedStep != "lint" {
@@ -495,11 +500,11 @@ func TestActionArguments(t *testing.T) {
 	})
 }
 
-// TestActionVersion: a version input installs that version with go install
-// (a fake go records the call), cached only when it cannot move.
-func TestActionVersion(t *testing.T) {
-	t.Parallel()
-	fake := fakeLinter(t)
+// fakeGo makes a folder holding a fake go that records its arguments in
+// $FAKE_GO_ARGV and its environment in $FAKE_GO_ENV; `go install` copies
+// $FAKE_LINTER to $GOBIN.
+func fakeGo(t testing.TB) string {
+	t.Helper()
 	goDir := t.TempDir()
 	writeFile(t, filepath.Join(goDir, "go"), `#!/usr/bin/env bash
 for a in "$@"; do printf '%s\0' "$a"; done >"$FAKE_GO_ARGV"
@@ -509,6 +514,15 @@ if [ "$1" = install ]; then cp "$FAKE_LINTER" "$GOBIN/eks-sg-lint"; fi
 	if err := os.Chmod(filepath.Join(goDir, "go"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	return goDir
+}
+
+// TestActionVersion: a version input installs that version with go install
+// (a fake go records the call), cached only when it cannot move.
+func TestActionVersion(t *testing.T) {
+	t.Parallel()
+	fake := fakeLinter(t)
+	goDir := fakeGo(t)
 	for _, tc := range []struct {
 		version   string
 		cacheable bool
@@ -585,4 +599,164 @@ func linterOutputAll(t testing.TB, args ...string) string {
 	t.Helper()
 	out, _ := exec.Command(linterBinary(t), args...).CombinedOutput()
 	return string(out)
+}
+
+// releaseServer serves files (name -> content) under /VERSION/ on
+// 127.0.0.1, as GitHub serves release assets under
+// releases/download/VERSION/, and records the paths asked for.
+type releaseServer struct {
+	url string
+
+	mu       sync.Mutex
+	requests []string
+}
+
+func newReleaseServer(t testing.TB, version string, files map[string][]byte) *releaseServer {
+	t.Helper()
+	rs := &releaseServer{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rs.mu.Lock()
+		rs.requests = append(rs.requests, r.URL.Path)
+		rs.mu.Unlock()
+		name, ok := strings.CutPrefix(r.URL.Path, "/"+version+"/")
+		body, found := files[name]
+		if !ok || !found || r.Method != http.MethodGet {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
+		t.Fatalf("the release server listens on %s, want loopback only", srv.URL)
+	}
+	rs.url = srv.URL
+	return rs
+}
+
+func (rs *releaseServer) asked() []string {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	return slices.Clone(rs.requests)
+}
+
+// TestActionRelease: with version set to a release, the action downloads
+// the archive scripts/release.sh made for this runner (served from a local
+// server), checks it against the checksums file and runs it, on a runner
+// without Go; a second run restores it from the cache without a download; a
+// checksum mismatch stops the action; no matching release falls back to
+// building.
+func TestActionRelease(t *testing.T) {
+	t.Parallel()
+	dir := releaseArtifacts(t)
+	asset := releaseAsset(runtime.GOOS, runtime.GOARCH)
+	real := map[string][]byte{}
+	for _, n := range []string{asset, releaseChecksums} {
+		real[n] = []byte(readFile(t, filepath.Join(dir, n)))
+	}
+	sumsPath := "/" + testReleaseVersion + "/" + releaseChecksums
+	assetPath := "/" + testReleaseVersion + "/" + asset
+	version := map[string]string{"version": testReleaseVersion}
+	usedSetupGo := func(res *runResult) bool {
+		return slices.ContainsFunc(res.usesRan, func(u string) bool { return strings.HasPrefix(u, "actions/setup-go@") })
+	}
+
+	t.Run("downloaded, verified and cached", func(t *testing.T) {
+		rs := newReleaseServer(t, testReleaseVersion, real)
+		ws := workspace(t, false)
+		env := map[string]string{"EKS_SG_LINT_RELEASE_BASE_URL": rs.url}
+		res := runAction(t, runOptions{workspace: ws, noGo: true, env: env, inputs: version})
+		t.Logf("stderr:\n%s", res.stderr)
+		if res.exitCode != 1 || res.failedStep != "lint" {
+			t.Fatalf("exit %d in %q, want the findings' 1 in lint\n%s%s", res.exitCode, res.failedStep, res.stdout, res.stderr)
+		}
+		prep := res.steps["prepare"]
+		if prep["asset"] != asset || res.steps["fetch"]["fetched"] != "true" {
+			t.Errorf("asset %q, fetched %q; want %q downloaded", prep["asset"], res.steps["fetch"]["fetched"], asset)
+		}
+		if got := rs.asked(); !slices.Equal(got, []string{sumsPath, assetPath}) {
+			t.Errorf("requests %q, want the checksums then the archive", got)
+		}
+		if usedSetupGo(res) {
+			t.Errorf("setup-go ran although the release binary was downloaded")
+		}
+		if !strings.Contains(res.stderr, "eks-sg-lint "+testReleaseVersion+"\n") || !strings.Contains(res.stderr, "SHA-256") {
+			t.Errorf("the build step did not report the release's version and its verified checksum")
+		}
+		readSARIF(t, filepath.Join(ws, "eks-sg-lint.sarif"))
+		if entries, _ := os.ReadDir(prep["bin-dir"]); len(entries) != 1 {
+			t.Errorf("the cached folder %s holds %d files, want the binary alone", prep["bin-dir"], len(entries))
+		}
+		if _, err := os.Stat(filepath.Join(res.runnerTemp, "eks-sg-lint-download")); !os.IsNotExist(err) {
+			t.Errorf("the download folder was left behind: %v", err)
+		}
+
+		// What actions/cache saved is used again: no download at all.
+		rs2 := newReleaseServer(t, testReleaseVersion, real)
+		env2 := map[string]string{"EKS_SG_LINT_RELEASE_BASE_URL": rs2.url}
+		again := runAction(t, runOptions{workspace: ws, noGo: true, env: env2, inputs: version, cache: map[string]string{prep["cache-key"]: prep["bin-dir"]}})
+		if again.exitCode != 1 || !strings.Contains(again.stderr, "using the cached binary") || usedSetupGo(again) {
+			t.Errorf("cache hit: exit %d, setup-go %v, stderr:\n%s", again.exitCode, usedSetupGo(again), again.stderr)
+		}
+		if got := rs2.asked(); len(got) != 0 {
+			t.Errorf("cache hit: requests %q, want none", got)
+		}
+	})
+
+	t.Run("checksum mismatch stops the action", func(t *testing.T) {
+		tampered := maps.Clone(real)
+		tampered[asset] = append(slices.Clone(real[asset]), 0)
+		rs := newReleaseServer(t, testReleaseVersion, tampered)
+		ws := workspace(t, false)
+		res := runAction(t, runOptions{workspace: ws, noGo: true, env: map[string]string{"EKS_SG_LINT_RELEASE_BASE_URL": rs.url}, inputs: version})
+		if res.exitCode == 0 || res.failedStep != "fetch" || !strings.Contains(res.stdout, "::error title=eks-sg-lint::checksum mismatch for "+asset) {
+			t.Fatalf("exit %d in %q, want the fetch step to fail on the checksum\n%s%s", res.exitCode, res.failedStep, res.stdout, res.stderr)
+		}
+		if _, err := os.Stat(res.steps["prepare"]["bin"]); !os.IsNotExist(err) {
+			t.Errorf("the unverified binary reached the cached path: %v", err)
+		}
+		if _, err := os.Stat(filepath.Join(ws, "eks-sg-lint.sarif")); !os.IsNotExist(err) {
+			t.Errorf("eks-sg-lint ran after a checksum mismatch")
+		}
+	})
+
+	// Each falls back to go install (a fake go records it), without Go's
+	// download of a release that is not there.
+	fake := fakeLinter(t)
+	goDir := fakeGo(t)
+	for _, tc := range []struct {
+		name       string
+		files      map[string][]byte
+		runnerArch string
+		wantAsked  []string
+	}{
+		{"no such release", map[string][]byte{}, "", []string{sumsPath}},
+		{"release without this platform", map[string][]byte{releaseChecksums: []byte("0000  eks-sg-lint_9.9.9-test.1_plan9_amd64.tar.gz\n")}, "", []string{sumsPath}},
+		{"a runner no release is built for", real, "X86", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := newReleaseServer(t, testReleaseVersion, tc.files)
+			tmp := t.TempDir()
+			env := map[string]string{
+				"EKS_SG_LINT_RELEASE_BASE_URL": rs.url,
+				"FAKE_ARGV":                    filepath.Join(tmp, "argv"), "FAKE_GO_ARGV": filepath.Join(tmp, "goargv"),
+				"FAKE_GO_ENV": filepath.Join(tmp, "goenv"), "FAKE_LINTER": filepath.Join(fake, "eks-sg-lint"),
+			}
+			res := runAction(t, runOptions{workspace: workspace(t, true), noGo: true, prependPath: goDir, env: env, inputs: version, runnerArch: tc.runnerArch})
+			if res.exitCode != 0 {
+				t.Fatalf("exit %d in %q\n%s%s", res.exitCode, res.failedStep, res.stdout, res.stderr)
+			}
+			if got := rs.asked(); !slices.Equal(got, tc.wantAsked) {
+				t.Errorf("requests %q, want %q", got, tc.wantAsked)
+			}
+			if res.steps["fetch"]["fetched"] != "false" {
+				t.Errorf("fetched = %q, want false", res.steps["fetch"]["fetched"])
+			}
+			want := []string{"install", "github.com/eks-sg-lint/eks-sg-lint/cmd/eks-sg-lint@" + testReleaseVersion}
+			if got := readArgv(t, env["FAKE_GO_ARGV"]); !slices.Equal(got, want) {
+				t.Errorf("go %q, want go %q", got, want)
+			}
+			readArgv(t, env["FAKE_ARGV"]) // the installed binary ran
+		})
+	}
 }

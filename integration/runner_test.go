@@ -7,10 +7,13 @@ package integration
 import (
 	"bufio"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -247,6 +250,33 @@ type runOptions struct {
 	prependPath string
 	env         map[string]string // extra environment (for fake tools)
 	actionRef   string            // github.action_ref
+	// runnerOS and runnerArch are RUNNER_OS and RUNNER_ARCH (runner.os,
+	// runner.arch); empty means this machine's (hostRunner).
+	runnerOS, runnerArch string
+}
+
+// hostRunner names this machine as a runner does: RUNNER_OS Linux, macOS or
+// Windows, RUNNER_ARCH X64 or ARM64 (X86, ARM for the others).
+func hostRunner() (osName, arch string) {
+	osName = map[string]string{"linux": "Linux", "darwin": "macOS", "windows": "Windows"}[runtime.GOOS]
+	arch = map[string]string{"amd64": "X64", "arm64": "ARM64", "386": "X86", "arm": "ARM"}[runtime.GOARCH]
+	return osName, arch
+}
+
+// The release server of runs that name none: nothing is released there
+// (every request is a 404), so no run reaches github.com.
+var (
+	noReleasesOnce sync.Once
+	noReleasesURL  string
+)
+
+func noReleasesServer() string {
+	noReleasesOnce.Do(func() {
+		// httptest listens on 127.0.0.1 only; the server lives as long as the
+		// test process.
+		noReleasesURL = httptest.NewServer(http.NotFoundHandler()).URL
+	})
+	return noReleasesURL
 }
 
 type runResult struct {
@@ -448,6 +478,13 @@ func runAction(t testing.TB, opts runOptions) *runResult {
 		t.Fatal(err)
 	}
 
+	runnerOS, runnerArch := hostRunner()
+	if opts.runnerOS != "" {
+		runnerOS = opts.runnerOS
+	}
+	if opts.runnerArch != "" {
+		runnerArch = opts.runnerArch
+	}
 	r := &runner{
 		action: a,
 		inputs: map[string]string{},
@@ -456,7 +493,7 @@ func runAction(t testing.TB, opts runOptions) *runResult {
 			"action_ref":  opts.actionRef,
 			"workspace":   opts.workspace,
 		},
-		runner: map[string]string{"temp": runnerTemp, "os": "Linux", "arch": "X64"},
+		runner: map[string]string{"temp": runnerTemp, "os": runnerOS, "arch": runnerArch},
 		steps:  map[string]map[string]string{},
 	}
 	// The runner gives every input its default, then the caller's value.
@@ -484,7 +521,8 @@ func runAction(t testing.TB, opts runOptions) *runResult {
 	for k, v := range map[string]string{
 		"CI": "true", "GITHUB_ACTIONS": "true",
 		"GITHUB_WORKSPACE": opts.workspace, "GITHUB_ACTION_PATH": root,
-		"RUNNER_TEMP": runnerTemp, "RUNNER_OS": "Linux", "RUNNER_ARCH": "X64",
+		"RUNNER_TEMP": runnerTemp, "RUNNER_OS": runnerOS, "RUNNER_ARCH": runnerArch,
+		"EKS_SG_LINT_RELEASE_BASE_URL": noReleasesServer(),
 	} {
 		env[k] = v
 	}
