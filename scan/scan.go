@@ -45,6 +45,11 @@ type Options struct {
 	// ParamsFor, when set, gives per-file parameter values; Params
 	// (the command line) override them.
 	ParamsFor func(abs string) map[string]string
+	// Progress, when set, is told how far the scan is: stage "read" after
+	// each file, with the files read so far and the total (one call at a
+	// time, from the parsing goroutines), then "analyse" once (done and
+	// total are the files read). The CLI draws it on a terminal.
+	Progress func(stage string, done, total int)
 }
 
 // extensions of files read when walking folders.
@@ -92,6 +97,8 @@ func Run(paths []string, opts Options) *report.Report {
 	rep.Errors = append(rep.Errors, errs...)
 
 	results := make([]parsed, len(inputs))
+	var progressMu sync.Mutex
+	read := 0
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, in := range inputs {
@@ -101,6 +108,12 @@ func Run(paths []string, opts Options) *report.Report {
 			defer wg.Done()
 			defer func() { <-sem }()
 			results[i] = parseOne(in, opts)
+			if opts.Progress != nil {
+				progressMu.Lock()
+				read++
+				opts.Progress("read", read, len(inputs))
+				progressMu.Unlock()
+			}
 		}(i, in)
 	}
 	wg.Wait()
@@ -128,6 +141,9 @@ func Run(paths []string, opts Options) *report.Report {
 		docs = append(docs, p.res.Docs...)
 	}
 	g := graph.Merge(docs)
+	if opts.Progress != nil {
+		opts.Progress("analyse", len(inputs), len(inputs))
+	}
 	findings, ruleNotes := analyzer.Run(g, rep.Rules)
 	rep.Findings = analyzer.ApplySuppressions(findings, g.Suppressions, opts.ExternalSuppression)
 	rep.Graph = g

@@ -423,7 +423,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{"unknown flag", []string{"--bogus", "nodes.yaml"}, "unknown flag: --bogus"},
 		{"unknown flag after path", []string{"nodes.yaml", "--bogus"}, "unknown flag: --bogus"},
-		{"bad format", []string{"--format", "xml", "nodes.yaml"}, `"--format" flag: must be text, json, sarif, github or markdown, not "xml"`},
+		{"bad format", []string{"--format", "xml", "nodes.yaml"}, `"--format" flag: must be text, json, sarif, github, markdown, junit, gitlab or checkstyle, not "xml"`},
 		{"bad fail-on", []string{"--fail-on", "sometimes", "nodes.yaml"}, `"--fail-on" flag: must be error, warning, note or never, not "sometimes"`},
 		{"bad min-level", []string{"--min-level", "never", "nodes.yaml"}, `"--min-level" flag: must be error, warning or note, not "never"`},
 		{"bad color", []string{"--color", "sometimes", "nodes.yaml"}, `"--color" flag: must be auto, always or never, not "sometimes"`},

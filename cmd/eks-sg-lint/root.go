@@ -134,6 +134,18 @@ func newRootCommand(stdout, stderr io.Writer, withCommands bool) *cobra.Command 
 				return target.Help()
 			},
 		})
+		// cobra's completion command prints its help for an unknown
+		// shell and exits 0; make that a usage error.
+		root.InitDefaultCompletionCmd()
+		if comp, _, err := root.Find([]string{"completion"}); err == nil && comp != root {
+			comp.Args = cobra.ArbitraryArgs
+			comp.RunE = func(c *cobra.Command, args []string) error {
+				if len(args) == 0 {
+					return c.Help()
+				}
+				return usageErrorf("completion: unknown shell %q; bash, zsh, fish or powershell", args[0])
+			}
+		}
 	}
 	return root
 }

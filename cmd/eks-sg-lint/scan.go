@@ -5,17 +5,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
+	"github.com/eks-sg-lint/eks-sg-lint/baseline"
 	"github.com/eks-sg-lint/eks-sg-lint/report"
 	"github.com/eks-sg-lint/eks-sg-lint/sarif"
 	"github.com/eks-sg-lint/eks-sg-lint/scan"
 )
 
 // formats are the values of --format, in the order help lists them.
-var formats = []string{"text", "json", "sarif", "github", "markdown"}
+var formats = []string{"text", "json", "sarif", "github", "markdown", "junit", "gitlab", "checkstyle"}
 
 // scanCommand is the root command: scan paths and report.
 type scanCommand struct {
@@ -33,12 +35,15 @@ type scanCommand struct {
 	showVersion bool
 	annotations bool
 	summary     string
+	// baseline and writeBaseline are --baseline FILE and --write-baseline FILE.
+	baseline, writeBaseline string
+	noProgress              bool
 }
 
 func (s *scanCommand) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	s.format = newChoice("text", formats...)
-	choiceVar(cmd, s.format, "format", "output `format`: text, json, sarif, github (workflow-command annotations) or markdown")
+	choiceVar(cmd, s.format, "format", "output `format`: text, json, sarif, github (workflow-command annotations), markdown, junit (JUnit XML test results), gitlab (GitLab Code Quality JSON) or checkstyle")
 	fs.StringVarP(&s.output, "output", "o", "", "write the report to `FILE` instead of standard output (its folder is created)")
 	s.failOn = newChoice("warning", "error", "warning", "note", "never")
 	choiceVar(cmd, s.failOn, "fail-on", "exit 1 when a shown finding is at or above this `level`: error, warning, note or never")
@@ -53,6 +58,9 @@ func (s *scanCommand) register(cmd *cobra.Command) {
 	fs.BoolVar(&s.showVersion, "version", false, "print the version and exit")
 	fs.BoolVar(&s.annotations, "annotations", false, "also print GitHub workflow-command annotations on standard output (with --output FILE for the main report)")
 	fs.StringVar(&s.summary, "summary", "", "also append the Markdown report to `FILE` (e.g. $GITHUB_STEP_SUMMARY)")
+	fs.StringVar(&s.baseline, "baseline", "", "report only findings not in the baseline `FILE` (the others stay in SARIF as suppressed); count entries that no longer match")
+	fs.BoolVar(&s.noProgress, "no-progress", false, "never draw progress (otherwise drawn on standard error when it is a terminal, outside CI, for scans longer than a second)")
+	fs.StringVar(&s.writeBaseline, "write-baseline", "", "record every unsuppressed finding in `FILE` (JSON, sorted by fingerprint) and treat them as baselined in this run")
 	fs.SortFlags = false
 }
 
@@ -68,7 +76,9 @@ func (s *scanCommand) run(_ *cobra.Command, paths []string) error {
 	if s.quiet && s.verbose {
 		return usageErrorf("--quiet and --verbose cannot be combined")
 	}
-	format := s.format.value
+	if s.baseline != "" && s.writeBaseline != "" {
+		return usageErrorf("--baseline and --write-baseline cannot be combined: --write-baseline replaces the file")
+	}
 	opts, err := s.input.options(paths, &s.rules)
 	if err != nil {
 		fmt.Fprintf(stderr, "eks-sg-lint: %s\n", esc(err.Error()))
@@ -78,11 +88,54 @@ func (s *scanCommand) run(_ *cobra.Command, paths []string) error {
 	if err != nil {
 		return err
 	}
-	rep := scan.Run(paths, opts)
-	dropBelow(rep, analyzer.Level(s.minLevel.value))
+	var base *baseline.Baseline
+	if s.baseline != "" {
+		if base, err = baseline.Read(s.baseline); err != nil {
+			fmt.Fprintf(stderr, "eks-sg-lint: --baseline: %s\n", esc(err.Error()))
+			return exitCode(2)
+		}
+	}
+	var baseOut *outputFile
+	if s.writeBaseline != "" {
+		if baseOut, err = newOutput("--write-baseline", s.writeBaseline, paths); err != nil {
+			return err
+		}
+		if baseOut.abs == out.abs && out.abs != "" {
+			return usageErrorf("--write-baseline and --output name the same file")
+		}
+	}
+	if wantProgress(stderr, s.noProgress || s.quiet) {
+		p := startProgress(stderr)
+		opts.Progress = p.update
+		rep := scan.Run(paths, opts)
+		p.stop()
+		return s.report(rep, out, base, baseOut)
+	}
+	return s.report(scan.Run(paths, opts), out, base, baseOut)
+}
+
+// report writes what the scan found and decides the exit code.
+func (s *scanCommand) report(rep *report.Report, out *outputFile, base *baseline.Baseline, baseOut *outputFile) error {
+	stdout, stderr := s.stdout, s.stderr
+	format := s.format.value
 	if err := out.checkNotInput(rep.Files); err != nil {
 		return err
 	}
+	var stale []baseline.Entry
+	if baseOut != nil {
+		if err := baseOut.checkNotInput(rep.Files); err != nil {
+			return err
+		}
+		base = baseline.FromFindings("eks-sg-lint", rep.Findings)
+		if err := baseOut.write(stdout, base.Write); err != nil {
+			fmt.Fprintf(stderr, "eks-sg-lint: writing the baseline: %s\n", esc(err.Error()))
+			return exitCode(2)
+		}
+		base.Apply(rep.Findings, rep.Files, displayPath(baseOut.abs))
+	} else if base != nil {
+		stale = base.Apply(rep.Findings, rep.Files, displayPath(s.baseline))
+	}
+	dropBelow(rep, analyzer.Level(s.minLevel.value))
 
 	color := false
 	switch s.color.value {
@@ -93,7 +146,7 @@ func (s *scanCommand) run(_ *cobra.Command, paths []string) error {
 			color = isTerminal(f) && os.Getenv("NO_COLOR") == ""
 		}
 	}
-	err = out.write(stdout, func(w io.Writer) error {
+	err := out.write(stdout, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
 		var err error
 		switch format {
@@ -105,6 +158,12 @@ func (s *scanCommand) run(_ *cobra.Command, paths []string) error {
 			err = report.WriteGitHub(bw, rep)
 		case "markdown":
 			err = report.WriteMarkdown(bw, rep)
+		case "junit":
+			err = report.WriteJUnit(bw, rep)
+		case "gitlab":
+			err = report.WriteGitLab(bw, rep)
+		case "checkstyle":
+			err = report.WriteCheckstyle(bw, rep)
 		default:
 			err = writeText(bw, rep, report.TextOptions{Color: color, Verbose: s.verbose}, s.quiet)
 		}
@@ -129,6 +188,9 @@ func (s *scanCommand) run(_ *cobra.Command, paths []string) error {
 		for _, e := range rep.Errors {
 			fmt.Fprintln(stderr, report.FileErrorLine(e))
 		}
+	}
+	if len(stale) > 0 {
+		fmt.Fprintf(stderr, "eks-sg-lint: %s\n", esc(baseline.Describe(stale, displayPath(s.baseline))))
 	}
 	if len(rep.Errors) > 0 {
 		return exitCode(2)
@@ -155,6 +217,17 @@ func dropBelow(rep *report.Report, min analyzer.Level) {
 		}
 	}
 	rep.Findings = kept
+}
+
+// displayPath names a file as output does (relative to the working
+// folder when inside it).
+func displayPath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	wd, _ := os.Getwd()
+	return scan.DisplayPath(abs, wd)
 }
 
 func isTerminal(f *os.File) bool {
