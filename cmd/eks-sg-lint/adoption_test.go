@@ -263,7 +263,7 @@ func TestGitLabFormat(t *testing.T) {
 		"absolute path":    `[{"description":"d","check_name":"c","fingerprint":"f","severity":"minor","location":{"path":"/a","lines":{"begin":1}}}]`,
 		"line 0":           `[{"description":"d","check_name":"c","fingerprint":"f","severity":"minor","location":{"path":"a","lines":{"begin":0}}}]`,
 		"not an array":     `{"description":"d"}`,
-		"empty fingerpint": `[{"description":"d","check_name":"c","fingerprint":"","severity":"minor","location":{"path":"a","lines":{"begin":1}}}]`,
+		"empty fingerprint": `[{"description":"d","check_name":"c","fingerprint":"","severity":"minor","location":{"path":"a","lines":{"begin":1}}}]`,
 	} {
 		if validateGitLab(t, sch, []byte(bad)) == nil {
 			t.Errorf("schema accepts %s", name)
