@@ -46,6 +46,11 @@ type SecurityGroup struct {
 	// RemoteAccessOf is the key of the managed node group whose
 	// EKS-created remote-access group this is.
 	RemoteAccessOf string
+	// PrivateTo is the file of the template that creates the group when
+	// that template provably does not hand it out (RULES.md, "Groups a
+	// stack creates"): then no control plane or node group defined outside
+	// that file carries it.
+	PrivateTo string
 	Tags           []Tag
 	// TagsOpen is true when some tags could not be resolved.
 	TagsOpen bool

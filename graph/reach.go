@@ -13,11 +13,21 @@ type Endpoint struct {
 	SGs  []SGMember
 	// Open is true when more groups may be attached than the files show.
 	Open bool
+	// Home is the file that defines the endpoint (homeNowhere for a
+	// cluster no file defines; "" when not known): a group private to
+	// another template cannot be among its groups, open or not.
+	Home string
 }
+
+// homeNowhere is the Home of a cluster that no input defines.
+const homeNowhere = "\x00nowhere"
 
 // ControlPlane is the endpoint of a cluster's control plane.
 func (g *Graph) ControlPlane(c *Cluster) Endpoint {
-	e := Endpoint{Name: "control plane of cluster " + quote(c.DisplayName()), Open: !c.Defined || c.ControlPlaneSGsOpen}
+	e := Endpoint{Name: "control plane of cluster " + quote(c.DisplayName()), Open: !c.Defined || c.ControlPlaneSGsOpen, Home: homeNowhere}
+	if c.Defined {
+		e.Home = c.Loc.File
+	}
 	e.SGs = append(e.SGs, c.ControlPlaneSGs...)
 	if c.HasClusterSG() {
 		if c.ClusterSG == "" {
@@ -31,7 +41,7 @@ func (g *Graph) ControlPlane(c *Cluster) Endpoint {
 
 // Nodes is the endpoint of a node group.
 func (g *Graph) Nodes(ng *NodeGroup) Endpoint {
-	return Endpoint{Name: "node group " + quote(ng.Name), SGs: ng.SGs, Open: ng.SGsOpen}
+	return Endpoint{Name: "node group " + quote(ng.Name), SGs: ng.SGs, Open: ng.SGsOpen, Home: ng.Loc.File}
 }
 
 func quote(s string) string { return `"` + s + `"` }
@@ -173,13 +183,14 @@ type peerSet struct {
 	sgs           []SGMember
 	certain, held map[SGKey]bool
 	open          bool
+	home          string
 }
 
 // newPeerSet prepares for about `lookups` membership tests: maps only pay
 // when there are both many groups and many tests (a control plane of a
 // thousand groups asked about by a node group's three rules is scanned).
 func newPeerSet(peer Endpoint, lookups int) peerSet {
-	ps := peerSet{sgs: peer.SGs, open: peer.Open}
+	ps := peerSet{sgs: peer.SGs, open: peer.Open, home: peer.Home}
 	if len(peer.SGs) > peerSetScanMax && lookups > 8 {
 		ps.certain, ps.held = map[SGKey]bool{}, map[SGKey]bool{}
 		for _, m := range peer.SGs {
@@ -232,7 +243,19 @@ func (g *Graph) peerCovers(p Peer, ps peerSet) Tri {
 		if certain {
 			return Yes
 		}
-		if held || ps.open {
+		if held {
+			return Unknown
+		}
+		if g.privateElsewhere(p.SG, ps.home) {
+			// Only its physical ID, given in some input, could put it there.
+			for _, m := range ps.sgs {
+				if g.identity(m.SG) == identityPhysical {
+					return Unknown
+				}
+			}
+			return No
+		}
+		if ps.open {
 			return Unknown
 		}
 		for _, m := range ps.sgs {
@@ -258,6 +281,13 @@ func (g *Graph) peerCovers(p Peer, ps peerSet) Tri {
 		return Unknown
 	}
 	return Unknown
+}
+
+// privateElsewhere says whether a group is private to a template other
+// than home (RULES.md, "Groups a stack creates").
+func (g *Graph) privateElsewhere(k SGKey, home string) bool {
+	sg := g.SGs[k]
+	return home != "" && sg != nil && sg.PrivateTo != "" && sg.PrivateTo != home
 }
 
 // identity classes: what the files settle about which group a key is.

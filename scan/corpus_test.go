@@ -24,6 +24,12 @@ const corpusDir = "../testdata/corpus"
 // reading the template and the rule, not by pasting the new output.
 var corpusGolden = []string{
 	"amazon-eks-ami__amazon-eks-managed-nodegroup.pr941.yaml EKSSG026",
+	// True: the nodes carry only NodeSecurityGroup, which admits the control
+	// plane (ClusterControlPlaneSecurityGroup) on TCP 1025-65535 and nothing
+	// else but itself; the template hands the group out nowhere (its only
+	// Output is the role), so the control plane, defined elsewhere, cannot
+	// carry it (RULES.md, "Groups a stack creates"): TCP 443 is blocked.
+	"amazon-eks-ami__amazon-eks-nodegroup.2018-06-initial.yaml EKSSG023",
 	"amazon-eks-ami__amazon-eks-nodegroup.2018-06-initial.yaml EKSSG026",
 	"amazon-eks-ami__amazon-eks-nodegroup.2022-08-last.yaml EKSSG026",
 	"amazon-eks-refarch-cloudformation__nodegroup.yaml EKSSG026",

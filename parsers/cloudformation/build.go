@@ -54,6 +54,7 @@ func (t *template) build() {
 		}
 	}
 	t.buildExports()
+	t.markPrivateGroups()
 	if t.opaqueRule {
 		for _, sg := range t.doc.SGs {
 			sg.RulesOpen = true

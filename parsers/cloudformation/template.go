@@ -53,6 +53,9 @@ type template struct {
 	resources  map[string]*resource
 	order      []*resource // file order
 	outputs    *yaml.Node
+	// fragment is set for a bare resources map (part of a template whose
+	// Outputs and Parameters are not seen).
+	fragment bool
 	// hasMacro is set when a Transform other than SAM may rewrite values
 	// (e.g. QuickStartParameterResolver `~~/…~~` placeholders).
 	hasMacro bool
@@ -119,6 +122,7 @@ func Parse(file string, doc *yaml.Node, opts Options) (*graph.Document, error) {
 	resources := yamltree.Get(root, "Resources")
 	if resources == nil && yamltree.Get(root, "AWSTemplateFormatVersion") == nil && allTyped(root) {
 		resources = root // fragment: a bare resources map
+		t.fragment = true
 	} else {
 		t.readTransform(yamltree.Get(root, "Transform"))
 		if err := t.readParameters(yamltree.Get(root, "Parameters")); err != nil {
