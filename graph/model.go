@@ -51,7 +51,7 @@ type SecurityGroup struct {
 	// stack creates"): then no control plane or node group defined outside
 	// that file carries it.
 	PrivateTo string
-	Tags           []Tag
+	Tags      []Tag
 	// TagsOpen is true when some tags could not be resolved.
 	TagsOpen bool
 	Rules    []*Rule
