@@ -25,6 +25,9 @@ type Report struct {
 	Errors        []FileError
 	// Files are the files scanned, as named in output.
 	Files []string
+	// Roots are the paths the scan was given (files or folders), as named
+	// in output; SARIF derives its automationDetails id from them.
+	Roots []string
 	// Graph is the linked model (for diagrams); nil when not scanned.
 	Graph *graph.Graph
 }

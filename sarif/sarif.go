@@ -6,11 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
@@ -33,6 +36,13 @@ const (
 	// Fingerprint values.
 	FingerprintKey = "eksSgLint/v1"
 )
+
+// MaxResults is the most results GitHub code scanning accepts in one run
+// (it rejects a run with more, and shows the 5,000 most severe).
+const MaxResults = 25000
+
+// maxResults is MaxResults; tests lower it.
+var maxResults = MaxResults
 
 // getwd is os.Getwd; relative paths are relative to it.
 var getwd = os.Getwd
@@ -71,8 +81,14 @@ func Write(w io.Writer, r *report.Report) error {
 
 	run := gosarif.NewRun(*gosarif.NewTool(driver))
 	run.WithColumnKind("unicodeCodePoints")
+	run.WithAutomationDetails(gosarif.NewRunAutomationDetails().WithID(AutomationID(r.Roots)))
 
-	for _, f := range r.Findings {
+	// Past maxResults the most severe are kept, in the report's order.
+	kept, left := keptResults(r.Findings)
+	for i, f := range r.Findings {
+		if !kept[i] {
+			continue
+		}
 		res := gosarif.NewRuleResult(f.RuleID).
 			WithLevel(level(string(f.Level))).
 			WithMessage(gosarif.NewTextMessage(f.Message)).
@@ -109,6 +125,12 @@ func Write(w io.Writer, r *report.Report) error {
 	}
 
 	inv := gosarif.NewInvocation().WithExecutionSuccess(len(r.Errors) == 0)
+	if left.Total() > 0 {
+		inv.AddTToolExecutionNotification(gosarif.NewNotification().WithLevel("warning").WithTextMessage(
+			fmt.Sprintf("%s are not in this SARIF run: GitHub code scanning accepts at most %d results per run, "+
+				"so the %d most severe were kept. eks-sg-lint --format json lists every finding.",
+				left, maxResults, maxResults)))
+	}
 	for _, e := range r.Errors {
 		n := gosarif.NewNotification().WithLevel("error").WithTextMessage(e.Message)
 		if pl := paths.physical(e.Loc); pl != nil {
@@ -145,6 +167,46 @@ func Write(w io.Writer, r *report.Report) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(log)
+}
+
+// keptResults marks the findings that go into the run: all of them, or
+// the maxResults most severe (report.MostSevereFirst); left counts the
+// others.
+func keptResults(findings []analyzer.Finding) (kept []bool, left report.LeftOut) {
+	kept = make([]bool, len(findings))
+	for n, i := range report.MostSevereFirst(findings) {
+		if n < maxResults {
+			kept[i] = true
+		} else {
+			left.Add(findings[i])
+		}
+	}
+	return kept, left
+}
+
+// AutomationID is the run's automationDetails.id, which code scanning
+// uses as the analysis category: alerts of one category are closed when a
+// later upload of that category no longer has them, so the id must be the
+// same for every scan of the same paths and differ between scans of
+// different paths (two workflows scanning two folders). It is
+// "eks-sg-lint/" followed by the scanned paths, as given and named in
+// output ("." for the working directory), sorted and joined with ",", and
+// a final "/" (the whole id is the category; SARIF's run part is empty).
+// Paths that make it longer than 200 characters are replaced by a hash.
+// The upload action's `category` input overrides it.
+func AutomationID(roots []string) string {
+	rs := append([]string(nil), roots...)
+	if len(rs) == 0 {
+		rs = []string{"."}
+	}
+	sort.Strings(rs)
+	rs = slices.Compact(rs)
+	joined := strings.Join(rs, ",")
+	if len(joined) > 200 || strings.ContainsFunc(joined, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		h := sha256.Sum256([]byte(strings.Join(rs, "\x00")))
+		joined = "paths-" + hex.EncodeToString(h[:8])
+	}
+	return "eks-sg-lint/" + joined + "/"
 }
 
 // rule is the reportingDescriptor of a rule.

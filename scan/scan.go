@@ -84,6 +84,13 @@ func Run(paths []string, opts Options) *report.Report {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
+	for _, p := range paths {
+		abs := p
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(wd, p)
+		}
+		rep.Roots = append(rep.Roots, DisplayPath(abs, wd))
+	}
 	inputs, errs := collect(paths, wd)
 	if opts.Exclude != nil {
 		kept := inputs[:0]
