@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,31 +11,42 @@ import (
 	"github.com/eks-sg-lint/eks-sg-lint/internal/safetext"
 )
 
+// writeGitHub returns the workflow commands WriteGitHub writes, without
+// the count line that ends its output.
 func writeGitHub(t *testing.T, r *Report) []string {
+	t.Helper()
+	cmds, count := writeGitHubAll(t, r)
+	if want := "eks-sg-lint: " + SummaryLine(r.Summarize()) + "; "; !strings.HasPrefix(count, want) {
+		t.Errorf("count line %q, want it to start %q", count, want)
+	}
+	return cmds
+}
+
+// writeGitHubAll splits WriteGitHub's output into its commands and the
+// count line.
+func writeGitHubAll(t *testing.T, r *Report) (cmds []string, count string) {
 	t.Helper()
 	var b bytes.Buffer
 	if err := WriteGitHub(&b, r); err != nil {
 		t.Fatal(err)
 	}
 	s := b.String()
-	if s == "" {
-		return nil
-	}
 	if !strings.HasSuffix(s, "\n") {
 		t.Fatalf("output does not end in a newline: %q", s)
 	}
-	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	return lines[:len(lines)-1], lines[len(lines)-1]
 }
 
 func TestWriteGitHub(t *testing.T) {
 	got := writeGitHub(t, sampleReport())
 	assertLines(t, got, []string{
 		"::error file=/abs/dir/cluster.yaml,line=3,col=5,endLine=3,endColumn=12,title=EKSSG001::cluster <prod> has no SG & more",
+		"::error file=broken.yaml,line=7,col=2,title=eks-sg-lint::yaml: mapping values are not allowed",
+		"::error file=missing.json,title=eks-sg-lint::open missing.json: no such file or directory",
 		"::warning file=my nodes.yaml,line=42,col=7,title=EKSSG002::node group ng-1 is open",
 		// Several lines: GitHub takes columns only on one-line annotations.
 		"::warning file=my nodes.yaml,line=50,endLine=52,title=EKSSG002::node group ng-2 is open",
-		"::error file=broken.yaml,line=7,col=2,title=eks-sg-lint::yaml: mapping values are not allowed",
-		"::error file=missing.json,title=eks-sg-lint::open missing.json: no such file or directory",
 	})
 }
 
@@ -47,14 +59,14 @@ func TestWriteGitHubLevelsAndMissingPositions(t *testing.T) {
 		{RuleID: "EKSSG001", Level: analyzer.LevelError, Message: "same line", Loc: graph.Location{File: "b.yaml", Line: 5, Column: 2, EndLine: 5, EndColumn: 9}},
 	}}
 	assertLines(t, writeGitHub(t, r), []string{
-		"::notice file=a.yaml,line=1,title=EKSSG026::n",
-		"::warning file=a.yaml,title=EKSSG031::w",
 		"::error title=EKSSG021::e",
-		"::notice file=b.yaml,line=4,col=2,endColumn=9,title=EKSSG099::no level",
 		"::error file=b.yaml,line=5,col=2,endLine=5,endColumn=9,title=EKSSG001::same line",
+		"::warning file=a.yaml,title=EKSSG031::w",
+		"::notice file=a.yaml,line=1,title=EKSSG026::n",
+		"::notice file=b.yaml,line=4,col=2,endColumn=9,title=EKSSG099::no level",
 	})
-	if got := writeGitHub(t, &Report{}); got != nil {
-		t.Errorf("empty report: %q", got)
+	if got, count := writeGitHubAll(t, &Report{}); len(got) != 0 || count != "eks-sg-lint: no findings in 0 files; 0 annotations" {
+		t.Errorf("empty report: %q then %q", got, count)
 	}
 }
 
@@ -159,6 +171,54 @@ func TestWriteGitHubSkipsSuppressed(t *testing.T) {
 		}
 	}
 	if len(got) != 4 {
-		t.Errorf("want 4 lines, got %q", got)
+		t.Errorf("want 4 commands, got %q", got)
+	}
+}
+
+// TestWriteGitHubLimits: GitHub shows the first 10 annotations of each
+// level; past that the most severe are written, the last notice says how
+// many were left out, and the count line has the totals.
+func TestWriteGitHubLimits(t *testing.T) {
+	var fs []analyzer.Finding
+	add := func(n int, level analyzer.Level, rule string) {
+		for i := 1; i <= n; i++ {
+			fs = append(fs, analyzer.Finding{RuleID: rule, Level: level, Message: fmt.Sprintf("%s %d", level, i),
+				Loc: graph.Location{File: "a.yaml", Line: len(fs) + 1}})
+		}
+	}
+	// Notes first in the report: they must not take the places of errors.
+	add(25, analyzer.LevelNote, "EKSSG026")
+	add(12, analyzer.LevelError, "EKSSG021")
+	add(3, analyzer.LevelWarning, "EKSSG031")
+	r := &Report{Findings: fs, Files: []string{"a.yaml"},
+		Errors: []FileError{{Loc: graph.Location{File: "b.yaml", Line: 1}, Message: "broken"}}}
+	cmds, count := writeGitHubAll(t, r)
+	perLevel := map[string]int{}
+	for _, c := range cmds {
+		perLevel[c[2:strings.Index(c[2:], " ")+2]]++
+	}
+	if perLevel["error"] != 10 || perLevel["warning"] != 3 || perLevel["notice"] != 10 {
+		t.Errorf("annotations per level %v, want 10 errors, 3 warnings, 10 notices:\n%s", perLevel, strings.Join(cmds, "\n"))
+	}
+	if !strings.HasPrefix(cmds[0], "::error file=a.yaml,line=26,title=EKSSG021::error 1") ||
+		!strings.HasSuffix(cmds[9], "::error 10") || !strings.HasSuffix(cmds[12], "::warning 3") ||
+		!strings.HasSuffix(cmds[21], "::note 9") {
+		t.Errorf("not the most severe first, in report order:\n%s", strings.Join(cmds, "\n"))
+	}
+	wantMore := "::notice title=eks-sg-lint::18 more findings (2 errors, 16 notes) and 1 more file that could not be read not annotated"
+	if last := cmds[len(cmds)-1]; !strings.HasPrefix(last, wantMore) {
+		t.Errorf("last annotation %q, want it to start %q", last, wantMore)
+	}
+	if want := "eks-sg-lint: 40 findings (12 errors, 3 warnings, 25 notes) in 1 of 1 file; 1 file could not be read; 23 annotations"; count != want {
+		t.Errorf("count line %q, want %q", count, want)
+	}
+
+	// Exactly 10 of each: all shown, nothing said.
+	fs = nil
+	add(10, analyzer.LevelError, "EKSSG021")
+	add(10, analyzer.LevelNote, "EKSSG026")
+	cmds, _ = writeGitHubAll(t, &Report{Findings: fs})
+	if len(cmds) != 20 || strings.Contains(strings.Join(cmds, "\n"), "more findings") {
+		t.Errorf("at the limit: %d commands\n%s", len(cmds), strings.Join(cmds, "\n"))
 	}
 }
