@@ -37,11 +37,12 @@ import (
 // noClustersText is what a diagram says when the scan found no cluster.
 const noClustersText = "no EKS clusters in the scanned files"
 
-// WriteDiagram writes one diagram per cluster of g. format is "mermaid"
-// (one `flowchart LR` per cluster, separated by blank lines, without
-// Markdown fences) or "dot" (one Graphviz digraph with a `subgraph
-// cluster_N` per cluster). With no clusters it writes one line that is
-// still a valid diagram saying so.
+// WriteDiagram writes one diagram of every cluster of g. format is
+// "mermaid" (one `flowchart LR` with a subgraph per cluster, without
+// Markdown fences, within what Mermaid renders: see writeMermaidDoc) or
+// "dot" (one Graphviz digraph with a `subgraph cluster_N` per cluster).
+// With no clusters it writes one line that is still a valid diagram
+// saying so.
 func WriteDiagram(w io.Writer, g *graph.Graph, format string) error {
 	var b strings.Builder
 	switch format {
@@ -50,11 +51,8 @@ func WriteDiagram(w io.Writer, g *graph.Graph, format string) error {
 		if len(ds) == 0 {
 			b.WriteString("flowchart LR; none[\"" + mermaidText(noClustersText) + "\"]\n")
 		}
-		for i, d := range ds {
-			if i > 0 {
-				b.WriteByte('\n')
-			}
-			writeMermaid(&b, d)
+		if len(ds) > 0 {
+			writeMermaidDoc(&b, ds)
 		}
 	case "dot":
 		writeDOT(&b, buildDiagrams(g, diagramLimits{}))
@@ -100,6 +98,51 @@ func (s edgeState) color() string {
 		return "#bf8700"
 	}
 	return "#8c959f"
+}
+
+// severity orders states for the summary: blocked first, then partly
+// blocked, unknown, allowed.
+func (s edgeState) severity() int {
+	switch s {
+	case edgeBlocked:
+		return 3
+	case edgePartial:
+		return 2
+	case edgeUnknown:
+		return 1
+	}
+	return 0
+}
+
+// summary names the state in a collapsed section's heading.
+func (s edgeState) summary() string {
+	switch s {
+	case edgeBlocked:
+		return "✗ a required or recommended flow is blocked"
+	case edgePartial:
+		return "partly ✗ a flow is partly blocked"
+	case edgeUnknown:
+		return "? some flows are not provable from the files"
+	}
+	return "✓ every flow allowed"
+}
+
+// worst is the most severe state of a diagram's edges (allowed when it has
+// none).
+func (d clusterDiagram) worst() edgeState {
+	w := edgeAllowed
+	for _, e := range d.edges {
+		if e.state.severity() > w.severity() {
+			w = e.state
+		}
+	}
+	return w
+}
+
+// sortBySeverity puts diagrams with blocked flows first, keeping the
+// order of diagrams of equal severity.
+func sortBySeverity(ds []clusterDiagram) {
+	sort.SliceStable(ds, func(i, j int) bool { return ds[i].worst().severity() > ds[j].worst().severity() })
 }
 
 func stateOf(f graph.Flow) edgeState {
@@ -198,7 +241,7 @@ func buildDiagrams(g *graph.Graph, lim diagramLimits) []clusterDiagram {
 	}
 	var out []clusterDiagram
 	for ci, c := range clusters {
-		d := clusterDiagram{n: ci + 1, title: "cluster " + strconv.Quote(c.DisplayName())}
+		d := clusterDiagram{n: ci + 1, title: clusterTitle(c)}
 		cp := g.ControlPlane(c)
 		cpID := "c" + strconv.Itoa(d.n) + "_cp"
 		d.nodes = append(d.nodes, diagramNode{id: cpID,
@@ -258,6 +301,17 @@ func buildDiagrams(g *graph.Graph, lim diagramLimits) []clusterDiagram {
 		out = append(out, d)
 	}
 	return out
+}
+
+// clusterTitle heads a cluster's diagram: its name, and the file that
+// defines it when the name is not concrete (a parameter, a placeholder),
+// since then only the file tells two such clusters apart.
+func clusterTitle(c *graph.Cluster) string {
+	t := "cluster " + strconv.Quote(c.DisplayName())
+	if !strings.HasPrefix(c.Key, graph.ClusterKeyForName("")) && c.Loc.File != "" {
+		t += " in " + c.Loc.File
+	}
+	return t
 }
 
 // nodeGroupBoxes sorts a cluster's node groups and puts those with the
@@ -388,7 +442,8 @@ func mermaidStyle(s edgeState) string {
 	return "stroke:" + s.color() + ",stroke-width:2px,color:" + s.color()
 }
 
-// writeMermaid writes one cluster as a `flowchart LR` (no fences).
+// writeMermaid writes one cluster as a `flowchart LR` (no fences), as the
+// Markdown summary draws each cluster in a fence of its own.
 func writeMermaid(b *strings.Builder, d clusterDiagram) {
 	b.WriteString("flowchart LR\n")
 	oneLine := strings.NewReplacer("\r", " ", "\n", " ")
@@ -396,10 +451,66 @@ func writeMermaid(b *strings.Builder, d clusterDiagram) {
 	if d.omitted != "" {
 		b.WriteString("  %% " + oneLine.Replace(d.omitted) + "\n")
 	}
-	for _, n := range d.nodes {
-		b.WriteString("  " + n.id + "[" + mermaidLabel(n.lines) + "]\n")
+	byState := map[edgeState][]string{}
+	writeMermaidBody(b, d, "  ", 0, byState)
+	writeLinkStyles(b, byState)
+}
+
+// Mermaid's defaults, which GitHub keeps: a diagram with more edges or a
+// longer source is not rendered.
+const (
+	mermaidMaxEdges = 500
+	mermaidMaxText  = 50000
+)
+
+// writeMermaidDoc writes every cluster into one `flowchart LR`, a
+// subgraph per cluster headed with its title (several `flowchart`s in one
+// document are not valid Mermaid). Clusters are added while the document
+// stays within mermaidMaxEdges and mermaidMaxText (the first always is);
+// one more node counts the clusters left out.
+func writeMermaidDoc(b *strings.Builder, ds []clusterDiagram) {
+	var body strings.Builder
+	byState := map[edgeState][]string{}
+	edges, more := 0, 0
+	for i, d := range ds {
+		var sec strings.Builder
+		secStates := map[edgeState][]string{}
+		fmt.Fprintf(&sec, "  subgraph c%d[%s]\n", d.n, mermaidLabel([]string{d.title}))
+		if d.omitted != "" {
+			sec.WriteString("    %% " + strings.NewReplacer("\r", " ", "\n", " ").Replace(d.omitted) + "\n")
+		}
+		writeMermaidBody(&sec, d, "    ", edges, secStates)
+		sec.WriteString("  end\n")
+		// linkStyle lines take about 100 characters per state plus the indices.
+		if i > 0 && (more > 0 || edges+len(d.edges) > mermaidMaxEdges ||
+			body.Len()+sec.Len()+8*(edges+len(d.edges))+600 > mermaidMaxText) {
+			more++
+			continue
+		}
+		body.WriteString(sec.String())
+		edges += len(d.edges)
+		for st, idx := range secStates {
+			byState[st] = append(byState[st], idx...)
+		}
 	}
-	for _, e := range d.edges {
+	b.WriteString("flowchart LR\n")
+	b.WriteString(body.String())
+	if more > 0 {
+		fmt.Fprintf(b, "  more[%s]\n", mermaidLabel([]string{fmt.Sprintf(
+			"%d more clusters not drawn (a Mermaid diagram holds at most %d edges; eks-sg-lint graph --format dot draws all)",
+			more, mermaidMaxEdges)}))
+	}
+	writeLinkStyles(b, byState)
+}
+
+// writeMermaidBody writes a cluster's nodes and edges, each line starting
+// with indent; edges are numbered from first (Mermaid numbers the edges of
+// a document in order) into byState for linkStyle.
+func writeMermaidBody(b *strings.Builder, d clusterDiagram, indent string, first int, byState map[edgeState][]string) {
+	for _, n := range d.nodes {
+		b.WriteString(indent + n.id + "[" + mermaidLabel(n.lines) + "]\n")
+	}
+	for i, e := range d.edges {
 		arrow := "-->"
 		if e.state == edgeUnknown {
 			arrow = "-.->"
@@ -407,13 +518,14 @@ func writeMermaid(b *strings.Builder, d clusterDiagram) {
 		if e.both {
 			arrow = "<" + arrow
 		}
-		fmt.Fprintf(b, "  %s %s|%s| %s\n", e.from, arrow, mermaidLabel([]string{e.label()}), e.to)
+		fmt.Fprintf(b, "%s%s %s|%s| %s\n", indent, e.from, arrow, mermaidLabel([]string{e.label()}), e.to)
+		byState[e.state] = append(byState[e.state], strconv.Itoa(first+i))
 	}
-	// One linkStyle per state, listing the indices of its edges.
-	byState := map[edgeState][]string{}
-	for i, e := range d.edges {
-		byState[e.state] = append(byState[e.state], strconv.Itoa(i))
-	}
+}
+
+// writeLinkStyles writes one linkStyle per state, listing the indices of
+// its edges.
+func writeLinkStyles(b *strings.Builder, byState map[edgeState][]string) {
 	for _, s := range []edgeState{edgeAllowed, edgeBlocked, edgePartial, edgeUnknown} {
 		if idx := byState[s]; len(idx) > 0 {
 			fmt.Fprintf(b, "  linkStyle %s %s\n", strings.Join(idx, ","), mermaidStyle(s))

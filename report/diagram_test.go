@@ -22,33 +22,71 @@ func diagram(t *testing.T, g *graph.Graph, format string) string {
 	return b.String()
 }
 
+// TestDiagramMermaidTwoClusters: several clusters make one valid Mermaid
+// document (one flowchart, a subgraph per cluster, edges numbered across
+// the document), never one flowchart per cluster back to back.
 func TestDiagramMermaidTwoClusters(t *testing.T) {
 	r := scanFixtures(t, kubeletBlocked, readmeExample)
 	out := diagram(t, r.Graph, "mermaid")
 	if out != diagram(t, scanFixtures(t, readmeExample, kubeletBlocked).Graph, "mermaid") {
 		t.Error("output depends on the order of the inputs")
 	}
-	charts := strings.Split(out, "\n\n")
-	if len(charts) != 2 {
-		t.Fatalf("want 2 flowcharts separated by a blank line, got %d:\n%s", len(charts), out)
+	if n := strings.Count(out, "flowchart"); n != 1 || !strings.HasPrefix(out, "flowchart LR\n") {
+		t.Fatalf("want one flowchart, got %d:\n%s", n, out)
 	}
 	if strings.Contains(out, "```") {
 		t.Error("WriteDiagram must not write Markdown fences")
 	}
-	// Sorted by cluster name: "${ClusterName}" < "search".
-	first, second := parseMermaid(t, charts[0]), parseMermaid(t, charts[1])
-	if !strings.Contains(charts[0], `%% cluster "${ClusterName}"`) || !strings.Contains(charts[1], `%% cluster "search"`) {
-		t.Errorf("clusters not sorted by name:\n%s", out)
+	doc := parseMermaid(t, out) // one document: IDs unique across clusters, every edge styled once
+	if len(doc.subgraphs) != 2 {
+		t.Fatalf("want a subgraph per cluster, got %d:\n%s", len(doc.subgraphs), out)
 	}
-	for id := range first.labels {
-		if _, clash := second.labels[id]; clash {
-			t.Errorf("node ID %q used in both clusters", id)
-		}
+	// Sorted by cluster name: "${ClusterName}" < "search". The name from a
+	// parameter is not concrete, so the heading names the file.
+	first, second := doc.subgraphs[0], doc.subgraphs[1]
+	if first.title != "cluster #quot;${ClusterName}#quot; in "+kubeletBlocked || second.title != "cluster #quot;search#quot;" {
+		t.Errorf("subgraph titles %q, %q", first.title, second.title)
 	}
 	cp, ng := second.nodeWith(t, "control plane"), second.nodeWith(t, "managed node group")
 	second.wantEdge(t, ng, cp, "TCP 443 ✓", green)
 	cp, ng = first.nodeWith(t, "control plane"), first.nodeWith(t, "self-managed node group")
 	first.wantEdge(t, cp, ng, "TCP 10250 ✗", red)
+}
+
+// oneCluster parses a Mermaid document of one cluster and returns that
+// cluster's subgraph.
+func oneCluster(t *testing.T, src string) *mermaidDiagram {
+	t.Helper()
+	d := parseMermaid(t, src)
+	if len(d.subgraphs) != 1 {
+		t.Fatalf("want one cluster, got %d subgraphs:\n%s", len(d.subgraphs), src)
+	}
+	return d.subgraphs[0].mermaidDiagram
+}
+
+// TestDiagramMermaidManyClusters: a document stays within the edges
+// Mermaid renders; one node counts the clusters left out.
+func TestDiagramMermaidManyClusters(t *testing.T) {
+	var docs []*graph.Document
+	for i := range 150 {
+		file := fmt.Sprintf("c%03d.yaml", i)
+		c := &graph.Cluster{Key: graph.ClusterKeyForName(fmt.Sprintf("c%03d", i)), Name: graph.Lit(fmt.Sprintf("c%03d", i)),
+			Loc: graph.Location{File: file, Line: 1}, Defined: true, Certain: true}
+		sg := &graph.SecurityGroup{Key: graph.ResourceSGKey(file, "SG"), Name: "SG", Defined: true}
+		docs = append(docs, &graph.Document{File: file, Clusters: []*graph.Cluster{c}, SGs: []*graph.SecurityGroup{sg},
+			NodeGroups: []*graph.NodeGroup{{Key: "ng:" + file, Name: "ng", Kind: graph.SelfManagedNodeGroup,
+				ClusterKey: c.Key, Certain: true, SGs: []graph.SGMember{{SG: sg.Key, Certain: true}}}}})
+	}
+	out := diagram(t, graph.Merge(docs), "mermaid")
+	d := parseMermaid(t, out)
+	// 4 edges a cluster: 125 clusters fit in 500 edges.
+	if len(d.edges) > 500 || len(out) > 50000 || len(d.subgraphs) < 100 {
+		t.Errorf("%d edges, %d characters, %d clusters drawn", len(d.edges), len(out), len(d.subgraphs))
+	}
+	want := fmt.Sprintf("%d more clusters not drawn", 150-len(d.subgraphs))
+	if more := d.nodeWith(t, want); !mermaidID.MatchString(more) {
+		t.Errorf("bad ID %q", more)
+	}
 }
 
 func TestDiagramDOT(t *testing.T) {
@@ -119,7 +157,7 @@ func weirdGraph() *graph.Graph {
 func TestDiagramEscaping(t *testing.T) {
 	g := weirdGraph()
 	mm := diagram(t, g, "mermaid")
-	d := parseMermaid(t, mm) // checks IDs, quoting and styles
+	d := oneCluster(t, mm) // checks IDs, quoting and styles
 	for id, label := range d.labels {
 		if strings.ContainsAny(strings.ReplaceAll(label, "<br/>", ""), "\"<>`\\\n\r&") {
 			t.Errorf("label of %s holds a raw special character or HTML: %q", id, label)
@@ -380,19 +418,19 @@ func manyGroups(n int) *graph.Graph {
 
 func TestDiagramMermaidLimits(t *testing.T) {
 	// 10 boxes: every pair drawn.
-	d := parseMermaid(t, diagram(t, manyGroups(10), "mermaid"))
+	d := oneCluster(t, diagram(t, manyGroups(10), "mermaid"))
 	if want := 10*4 + 10*9/2; len(d.edges) != want {
 		t.Errorf("10 node groups: %d edges, want %d", len(d.edges), want)
 	}
 	// 11 boxes: only self-loops between node groups, and a comment says so.
 	out := diagram(t, manyGroups(11), "mermaid")
-	d = parseMermaid(t, out)
-	if len(d.edges) != 11*4 || !strings.Contains(out, "  %% traffic between different node groups is not drawn (11 boxes") {
+	d = oneCluster(t, out)
+	if len(d.edges) != 11*4 || !strings.Contains(out, "    %% traffic between different node groups is not drawn (11 boxes") {
 		t.Errorf("11 node groups: %d edges:\n%s", len(d.edges), out)
 	}
 	// 60: 50 boxes drawn, one more box counts the rest.
 	out = diagram(t, manyGroups(60), "mermaid")
-	d = parseMermaid(t, out)
+	d = oneCluster(t, out)
 	if len(d.labels) != 1+50+1 || len(d.edges) != 50*4 {
 		t.Errorf("60 node groups: %d nodes, %d edges", len(d.labels), len(d.edges))
 	}

@@ -108,7 +108,7 @@ func WriteGitHub(w io.Writer, r *Report) error {
 	if left.Total() > 0 || left.FileErrors > 0 {
 		writeCommand(&b, "notice", graph.Location{}, githubTitle, left.String()+
 			" not annotated: GitHub shows at most 10 annotations of each level per step. "+
-			"Every finding is in the SARIF report (code scanning) and the job summary.")
+			"See code scanning (the SARIF report) or the job summary; eks-sg-lint --format text lists every finding.")
 		written++
 	}
 	b.WriteString("eks-sg-lint: " + SummaryLine(r.Summarize()) + "; " + plural(written, "annotation", "annotations") + "\n")

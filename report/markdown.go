@@ -22,8 +22,13 @@ package report
 //	…
 //	```
 //
-// Findings keep the order of the Report; suppressed ones are left out of
-// the table (the count line says how many there are). Table cells are
+// Findings are listed most severe first (otherwise in the order of the
+// Report); suppressed ones are left out of the table (the count line says
+// how many there are). The summary stays under the 1 MiB GitHub shows: the
+// table, the list of unreadable files and the diagrams each have a share
+// (see MaxSummaryBytes), past which a line says how many more there are;
+// clusters with blocked flows are drawn first, and with more than
+// openDiagrams clusters each diagram is in a collapsed <details> section. Table cells are
 // escaped so that no message can break the table or inject Markdown or
 // HTML; Mermaid labels are escaped as in diagram.go.
 
@@ -36,9 +41,31 @@ import (
 	"github.com/eks-sg-lint/eks-sg-lint/internal/safetext"
 )
 
+// A job summary over 1 MiB is dropped by GitHub (DESIGN.md, "Output at
+// scale"). Each section has a share of that, and past it the most severe
+// entries are kept and one line says how many more there are.
+const (
+	// MaxSummaryBytes is the largest job summary GitHub shows.
+	MaxSummaryBytes = 1 << 20
+	// maxTableRows and tableBytes bound the findings table.
+	maxTableRows = 1000
+	tableBytes   = 400 << 10
+	// maxErrorLines and errorBytes bound the list of unreadable files.
+	maxErrorLines = 100
+	errorBytes    = 40 << 10
+	// maxDiagrams and diagramBytes bound the diagrams; each Mermaid
+	// diagram is itself bounded by mermaidLimits (about 50 KB at most).
+	maxDiagrams  = 20
+	diagramBytes = 450 << 10
+	// openDiagrams: with more clusters than this, every diagram is in a
+	// collapsed section.
+	openDiagrams = 3
+)
+
 // WriteMarkdown writes a Markdown summary for pull requests and job
-// summaries: a findings table linking rule docs and a Mermaid diagram per
-// cluster.
+// summaries: a findings table linking rule docs (most severe first) and a
+// Mermaid diagram per cluster (clusters with blocked flows first), within
+// MaxSummaryBytes.
 func WriteMarkdown(w io.Writer, r *Report) error {
 	var b strings.Builder
 	name := r.ToolName
@@ -60,18 +87,46 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	b.WriteString(mdText(line) + "\n\n")
 
 	if len(findings) > 0 {
+		start := b.Len()
 		b.WriteString("| Level | Rule | Location | Message |\n|---|---|---|---|\n")
-		for _, f := range findings {
-			b.WriteString("| " + mdLevel(f.Level) + " | " + mdRule(f.RuleID) + " | " +
-				mdCode(locText(f.Loc.File, f.Loc.Line), true) + " | " + mdText(f.Message) + " |\n")
+		var left LeftOut
+		for n, i := range MostSevereFirst(findings) {
+			f := findings[i]
+			row := "| " + mdLevel(f.Level) + " | " + mdRule(f.RuleID) + " | " +
+				mdCode(locText(f.Loc.File, f.Loc.Line), true) + " | " + mdText(f.Message) + " |\n"
+			if left.Total() > 0 || n >= maxTableRows || b.Len()-start+len(row) > tableBytes {
+				left.Add(f)
+				continue
+			}
+			b.WriteString(row)
 		}
 		b.WriteString("\n")
+		if left.Total() > 0 {
+			b.WriteString(mdText(capitalize(left.String())+" are not listed (a job summary holds at most 1 MiB); "+
+				"see code scanning (the SARIF report); eks-sg-lint --format text lists every finding.") + "\n\n")
+		}
 	}
 
 	if len(r.Errors) > 0 {
 		b.WriteString("### Files that could not be read\n\n")
-		for _, e := range r.Errors {
-			b.WriteString("- " + mdCode(locText(e.Loc.File, e.Loc.Line), false) + ": " + mdText(e.Message) + "\n")
+		collapsed := len(r.Errors) > 10
+		if collapsed {
+			b.WriteString("<details><summary>" + mdText(plural(len(r.Errors), "file", "files")) + "</summary>\n\n")
+		}
+		start, more := b.Len(), 0
+		for i, e := range r.Errors {
+			item := "- " + mdCode(locText(e.Loc.File, e.Loc.Line), false) + ": " + mdText(e.Message) + "\n"
+			if more > 0 || i >= maxErrorLines || b.Len()-start+len(item) > errorBytes {
+				more++
+				continue
+			}
+			b.WriteString(item)
+		}
+		if more > 0 {
+			b.WriteString("- " + mdText(plural(more, "more file", "more files")) + " (eks-sg-lint --format text lists them all)\n")
+		}
+		if collapsed {
+			b.WriteString("\n</details>\n")
 		}
 		b.WriteString("\n")
 	}
@@ -79,24 +134,52 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	b.WriteString("### Security-group flows\n\n")
 	ds := buildDiagrams(r.Graph, mermaidLimits)
 	if len(ds) == 0 {
-		b.WriteString(mdText(strings.ToUpper(noClustersText[:1])+noClustersText[1:]) + ".\n")
+		b.WriteString(mdText(capitalize(noClustersText)) + ".\n")
 	} else {
 		b.WriteString("Flows between each control plane and its nodes that AWS requires (TCP 443, TCP 10250) " +
 			"or recommends (TCP 1025-65535, all traffic between nodes): " +
 			"✓ allowed (green), ✗ blocked (red), partly ✗ partly blocked (amber), " +
 			"? not provable from the files (grey, dashed).\n")
-		for _, d := range ds {
-			b.WriteString("\n#### " + mdText(d.title) + "\n\n")
-			if d.omitted != "" {
-				b.WriteString(mdText(strings.ToUpper(d.omitted[:1])+d.omitted[1:]) + ".\n\n")
+		sortBySeverity(ds)
+		collapsed := len(ds) > openDiagrams
+		start, more := b.Len(), 0
+		for i, d := range ds {
+			var sec strings.Builder
+			if collapsed {
+				sec.WriteString("\n<details><summary>" + mdText(d.title+" ("+d.worst().summary()+")") + "</summary>\n\n")
+			} else {
+				sec.WriteString("\n#### " + mdText(d.title) + "\n\n")
 			}
-			b.WriteString("```mermaid\n")
-			writeMermaid(&b, d)
-			b.WriteString("```\n")
+			if d.omitted != "" {
+				sec.WriteString(mdText(capitalize(d.omitted)) + ".\n\n")
+			}
+			sec.WriteString("```mermaid\n")
+			writeMermaid(&sec, d)
+			sec.WriteString("```\n")
+			if collapsed {
+				sec.WriteString("\n</details>\n")
+			}
+			if more > 0 || i >= maxDiagrams || b.Len()-start+sec.Len() > diagramBytes {
+				more++
+				continue
+			}
+			b.WriteString(sec.String())
+		}
+		if more > 0 {
+			b.WriteString("\n" + mdText(plural(more, "more cluster is", "more clusters are")+
+				" not drawn here (a job summary holds at most 1 MiB); eks-sg-lint graph --format dot draws every cluster.") + "\n")
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// capitalize upper-cases the first letter of an ASCII sentence.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // locText is "path:line", or "path" when the line is unknown.

@@ -5,6 +5,7 @@ package report_test
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -250,6 +251,14 @@ type mermaidDiagram struct {
 	order  []string
 	edges  []mermaidEdge
 	styles map[int]string // edge index -> linkStyle
+	// subgraphs are the clusters of a document with several, by title, in
+	// order; each holds its nodes and edges (with the document's indices).
+	subgraphs []*mermaidSubgraph
+}
+
+type mermaidSubgraph struct {
+	id, title string
+	*mermaidDiagram
 }
 
 const (
@@ -259,10 +268,11 @@ const (
 )
 
 var (
-	mermaidID    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
-	mermaidNode  = regexp.MustCompile(`^  (\S+)\["([^"]*)"\]$`)
-	mermaidEdgeR = regexp.MustCompile(`^  (\S+) (<?-->|<?-\.->)\|"([^"]*)"\| (\S+)$`)
-	mermaidStyle = regexp.MustCompile(`^  linkStyle ([0-9,]+) (\S.*)$`)
+	mermaidID        = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	mermaidNode      = regexp.MustCompile(`^ +(\S+)\["([^"]*)"\]$`)
+	mermaidEdgeR     = regexp.MustCompile(`^ +(\S+) (<?-->|<?-\.->)\|"([^"]*)"\| (\S+)$`)
+	mermaidStyle     = regexp.MustCompile(`^  linkStyle ([0-9,]+) (\S.*)$`)
+	mermaidSubgraphR = regexp.MustCompile(`^  subgraph (\S+)\["([^"]*)"\]$`)
 )
 
 // parseMermaid parses one `flowchart LR` as diagram.go writes it and
@@ -275,7 +285,31 @@ func parseMermaid(t *testing.T, src string) *mermaidDiagram {
 	if lines[0] != "flowchart LR" {
 		t.Fatalf("first line %q", lines[0])
 	}
+	var sub *mermaidSubgraph
 	for _, line := range lines[1:] {
+		if m := mermaidSubgraphR.FindStringSubmatch(line); m != nil {
+			if sub != nil {
+				t.Errorf("subgraph %q inside subgraph %q", m[1], sub.id)
+			}
+			if _, dup := d.labels[m[1]]; dup || !mermaidID.MatchString(m[1]) {
+				t.Errorf("bad or reused subgraph ID %q", m[1])
+			}
+			d.labels[m[1]] = m[2]
+			sub = &mermaidSubgraph{id: m[1], title: m[2],
+				mermaidDiagram: &mermaidDiagram{labels: map[string]string{}, styles: map[int]string{}}}
+			d.subgraphs = append(d.subgraphs, sub)
+			continue
+		}
+		if line == "  end" {
+			if sub == nil {
+				t.Errorf("end outside a subgraph")
+			}
+			sub = nil
+			continue
+		}
+		if sub != nil && !strings.HasPrefix(line, "    ") {
+			t.Errorf("line %q in subgraph %q is not indented", line, sub.id)
+		}
 		if m := mermaidNode.FindStringSubmatch(line); m != nil {
 			if !mermaidID.MatchString(m[1]) {
 				t.Errorf("invalid node ID %q", m[1])
@@ -285,6 +319,10 @@ func parseMermaid(t *testing.T, src string) *mermaidDiagram {
 			}
 			d.labels[m[1]] = m[2]
 			d.order = append(d.order, m[1])
+			if sub != nil {
+				sub.labels[m[1]] = m[2]
+				sub.order = append(sub.order, m[1])
+			}
 			continue
 		}
 		if m := mermaidEdgeR.FindStringSubmatch(line); m != nil {
@@ -292,8 +330,17 @@ func parseMermaid(t *testing.T, src string) *mermaidDiagram {
 				if _, ok := d.labels[id]; !ok {
 					t.Errorf("edge %q uses undeclared node %q", line, id)
 				}
+				if sub != nil {
+					if _, ok := sub.labels[id]; !ok {
+						t.Errorf("edge %q leaves its subgraph %q", line, sub.id)
+					}
+				}
 			}
-			d.edges = append(d.edges, mermaidEdge{from: m[1], arrow: m[2], label: m[3], to: m[4], index: len(d.edges)})
+			e := mermaidEdge{from: m[1], arrow: m[2], label: m[3], to: m[4], index: len(d.edges)}
+			d.edges = append(d.edges, e)
+			if sub != nil {
+				sub.edges = append(sub.edges, e)
+			}
 			continue
 		}
 		if m := mermaidStyle.FindStringSubmatch(line); m != nil {
@@ -306,7 +353,7 @@ func parseMermaid(t *testing.T, src string) *mermaidDiagram {
 			}
 			continue
 		}
-		if strings.HasPrefix(line, "  %% ") {
+		if strings.HasPrefix(strings.TrimLeft(line, " "), "%% ") {
 			continue
 		}
 		t.Errorf("unexpected line %q", line)
@@ -318,6 +365,14 @@ func parseMermaid(t *testing.T, src string) *mermaidDiagram {
 	}
 	if len(d.styles) != len(d.edges) {
 		t.Errorf("%d styles for %d edges", len(d.styles), len(d.edges))
+	}
+	if sub != nil {
+		t.Errorf("subgraph %q not ended", sub.id)
+	}
+	for _, sg := range d.subgraphs {
+		for _, e := range sg.edges {
+			sg.styles[e.index] = d.styles[e.index]
+		}
 	}
 	return d
 }
@@ -409,5 +464,64 @@ func TestSuppressedExample(t *testing.T) {
 	md := markdown(t, r)
 	if strings.Contains(md, "EKSSG031") || !strings.Contains(md, "suppressed") {
 		t.Errorf("suppressed findings in the table, or not counted:\n%s", md)
+	}
+}
+
+// TestMarkdownLimits: a summary of a large scan stays under the 1 MiB
+// GitHub shows, with the most severe findings and clusters first, the
+// diagrams in collapsed sections and "N more" lines for what is left out.
+func TestMarkdownLimits(t *testing.T) {
+	var docs []*graph.Document
+	var findings []analyzer.Finding
+	long := strings.Repeat("a message long enough to fill the table ", 8)
+	for i := range 60 {
+		file := fmt.Sprintf("c%03d.yaml", i)
+		c := &graph.Cluster{Key: graph.ClusterKeyForName(fmt.Sprintf("c%03d", i)), Name: graph.Lit(fmt.Sprintf("c%03d", i)),
+			Loc: graph.Location{File: file, Line: 1}, Defined: true, Certain: true, ClusterSG: graph.SGKey("sg-" + file)}
+		sg := &graph.SecurityGroup{Key: graph.ResourceSGKey(file, "SG"), Name: "SG", Defined: true}
+		doc := &graph.Document{File: file, Clusters: []*graph.Cluster{c}, SGs: []*graph.SecurityGroup{sg}}
+		for j := range 40 {
+			doc.NodeGroups = append(doc.NodeGroups, &graph.NodeGroup{Key: fmt.Sprintf("ng:%s:%d", file, j), Name: fmt.Sprintf("ng-%02d", j),
+				Kind: graph.SelfManagedNodeGroup, ClusterKey: c.Key, Certain: true, SGsOpen: true,
+				SGs: []graph.SGMember{{SG: sg.Key, Certain: true}}}) // open: no two share a box
+		}
+		docs = append(docs, doc)
+	}
+	for i := range 5000 {
+		level := analyzer.LevelNote
+		if i%1000 == 999 {
+			level = analyzer.LevelError // the last of every thousand
+		}
+		findings = append(findings, analyzer.Finding{RuleID: "EKSSG026", Level: level,
+			Message: fmt.Sprintf("%s %d", long, i), Loc: graph.Location{File: "big.yaml", Line: i + 1}})
+	}
+	r := &report.Report{ToolName: "eks-sg-lint", Findings: findings, Graph: graph.Merge(docs), Files: []string{"big.yaml"}}
+	for i := range 300 {
+		r.Errors = append(r.Errors, report.FileError{Loc: graph.Location{File: fmt.Sprintf("broken%03d.yaml", i), Line: 1}, Message: "bad"})
+	}
+	md := markdown(t, r)
+	if len(md) > report.MaxSummaryBytes {
+		t.Fatalf("summary of %d bytes, over %d", len(md), report.MaxSummaryBytes)
+	}
+	rows := regexp.MustCompile(`(?m)^\| (🔴|🔵) `).FindAllString(md, -1)
+	if len(rows) == 0 || len(rows) >= 5000 || !strings.HasPrefix(rows[0], "| 🔴") || strings.Count(strings.Join(rows[:5], ""), "🔴") != 5 {
+		t.Errorf("%d table rows, want the 5 errors first of fewer than 5000", len(rows))
+	}
+	wantMore := fmt.Sprintf("%d more findings (%d notes) are not listed", 5000-len(rows), 5000-len(rows))
+	if !strings.Contains(md, wantMore) {
+		t.Errorf("no %q line", wantMore)
+	}
+	if !strings.Contains(md, "- 200 more files (eks-sg-lint --format text lists them all)") || !strings.Contains(md, "<details><summary>300 files</summary>") {
+		t.Error("the list of unreadable files is not collapsed and cut at 100")
+	}
+	drawn := len(mermaidBlocks(t, md))
+	if drawn == 0 || drawn > 20 || strings.Count(md, "<details><summary>cluster ") != drawn {
+		t.Errorf("%d diagrams drawn, each should be collapsed, at most 20", drawn)
+	}
+	if want := fmt.Sprintf("%d more clusters are not drawn here", 60-drawn); !strings.Contains(md, want) {
+		t.Errorf("no %q line", want)
+	}
+	if strings.Count(md, "<details>") != strings.Count(md, "</details>") {
+		t.Error("unbalanced <details>")
 	}
 }
