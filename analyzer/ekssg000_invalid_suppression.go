@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 )
@@ -14,12 +15,13 @@ var InvalidSuppression = register(&Analyzer{
 	ID:    "EKSSG000",
 	Name:  "invalid-suppression",
 	Level: LevelWarning,
-	Short: "A suppression has no reason or names an unknown rule.",
+	Short: "A suppression has no reason, names an unknown rule, or has expired.",
 	Full: "Suppressions (`# eks-sg-lint:ignore EKSSG024 <reason>` comments, CloudFormation resource Metadata " +
 		"`eks-sg-lint: {ignore: [...]}`) must name known rules and say why, so a reviewer can tell a " +
 		"deliberate exception from a silenced problem. A suppression without a reason still applies; one " +
-		"naming an unknown rule silences nothing.",
-	Help:             "Give the suppression a reason after the rule IDs, and fix any misspelt rule ID.",
+		"naming an unknown rule silences nothing. A comment may carry an expiry after the rule IDs " +
+		"(`until=2027-03-31`): after that date (UTC) it silences nothing and is reported as expired.",
+	Help:             "Give the suppression a reason after the rule IDs, fix any misspelt rule ID, and fix or renew an expired suppression.",
 	SecuritySeverity: "1.0",
 	Tags:             []string{"suppression"},
 	Run:              func(*Pass) {},
@@ -52,10 +54,27 @@ func ApplySuppressions(fs []Finding, sups []graph.Suppression, external func(Fin
 		if strings.TrimSpace(s.Reason) == "" {
 			report(s, "suppression of %s gives no reason; add one after the rule IDs so reviewers know why.", strings.Join(s.Rules, ", "))
 		}
+		if s.Until != "" {
+			until, err := time.Parse(time.DateOnly, s.Until)
+			switch {
+			case err != nil:
+				report(s, "suppression of %s: until=%s is not a date (YYYY-MM-DD); it silences nothing.", strings.Join(s.Rules, ", "), s.Until)
+			case Today().After(until):
+				report(s, "suppression of %s expired on %s; its findings are reported again. Fix them, or renew the suppression with a later until= date.", strings.Join(s.Rules, ", "), s.Until)
+			}
+		}
 	}
+	today := Today()
 	for i := range fs {
 		f := &fs[i]
 		for _, s := range sups {
+			if s.Until != "" {
+				// Valid through the date it names (UTC); a date that is not
+				// one silences nothing.
+				if until, err := time.Parse(time.DateOnly, s.Until); err != nil || today.After(until) {
+					continue
+				}
+			}
 			if s.File == f.Loc.File && f.Loc.Line >= s.FromLine && f.Loc.Line <= s.ToLine && contains(s.Rules, f.RuleID) {
 				f.Suppression = &Suppression{Kind: s.Kind, Justification: s.Reason, Loc: s.Loc}
 				break
@@ -69,6 +88,13 @@ func ApplySuppressions(fs []Finding, sups []graph.Suppression, external func(Fin
 	SortFindings(fs)
 	distinguishIdentities(fs)
 	return fs
+}
+
+// Today is the date suppressions expire against (UTC, at midnight); a
+// variable so that tests can move it.
+var Today = func() time.Time {
+	y, m, d := time.Now().UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 func contains(list []string, s string) bool {

@@ -236,6 +236,9 @@ type Suppression struct {
 	// Rules are the rule IDs as written (validated when applied).
 	Rules  []string
 	Reason string
+	// Until is the expiry written as `until=DATE` after the rule IDs
+	// (YYYY-MM-DD expected; checked when applied), "" when none.
+	Until string
 	// Kind is "inSource" or "external" (SARIF suppression kinds).
 	Kind string
 	// Loc is where the suppression is written.

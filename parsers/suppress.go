@@ -17,8 +17,8 @@ var ignoreRe = regexp.MustCompile(`(?:^|[ \t])#\s*eks-sg-lint:ignore\b(.*)$`)
 // registry, so a typo is reported rather than taken as the reason).
 var ruleIDRe = regexp.MustCompile(`(?i)^[a-z]+[0-9]{2,}$`)
 
-// commentSuppressions reads `# eks-sg-lint:ignore RULE[,RULE…] reason`
-// comments. Each covers its own line and the next (a comment on the line
+// commentSuppressions reads `# eks-sg-lint:ignore RULE[,RULE…]
+// [until=YYYY-MM-DD] reason` comments. Each covers its own line and the next (a comment on the line
 // above the reported one).
 func commentSuppressions(file string, data []byte) []graph.Suppression {
 	if !bytes.Contains(data, []byte("eks-sg-lint:ignore")) {
@@ -51,6 +51,11 @@ func commentSuppressions(file string, data []byte) []graph.Suppression {
 			for _, id := range ids {
 				s.Rules = append(s.Rules, strings.ToUpper(id))
 			}
+			rest = strings.TrimSpace(after)
+		}
+		// An expiry may follow the IDs: `until=2027-03-31`.
+		if word, after, _ := strings.Cut(rest, " "); strings.HasPrefix(word, "until=") {
+			s.Until = strings.TrimPrefix(word, "until=")
 			rest = strings.TrimSpace(after)
 		}
 		// A further comment on the line is not part of the reason.

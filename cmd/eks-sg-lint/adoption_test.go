@@ -257,12 +257,12 @@ func TestGitLabFormat(t *testing.T) {
 		t.Fatalf("GitLab's example does not validate: %v", err)
 	}
 	for name, bad := range map[string]string{
-		"no check_name":    `[{"description":"d","fingerprint":"f","severity":"minor","location":{"path":"a","lines":{"begin":1}}}]`,
-		"bad severity":     `[{"description":"d","check_name":"c","fingerprint":"f","severity":"warning","location":{"path":"a","lines":{"begin":1}}}]`,
-		"no line":          `[{"description":"d","check_name":"c","fingerprint":"f","severity":"minor","location":{"path":"a"}}]`,
-		"absolute path":    `[{"description":"d","check_name":"c","fingerprint":"f","severity":"minor","location":{"path":"/a","lines":{"begin":1}}}]`,
-		"line 0":           `[{"description":"d","check_name":"c","fingerprint":"f","severity":"minor","location":{"path":"a","lines":{"begin":0}}}]`,
-		"not an array":     `{"description":"d"}`,
+		"no check_name":     `[{"description":"d","fingerprint":"f","severity":"minor","location":{"path":"a","lines":{"begin":1}}}]`,
+		"bad severity":      `[{"description":"d","check_name":"c","fingerprint":"f","severity":"warning","location":{"path":"a","lines":{"begin":1}}}]`,
+		"no line":           `[{"description":"d","check_name":"c","fingerprint":"f","severity":"minor","location":{"path":"a"}}]`,
+		"absolute path":     `[{"description":"d","check_name":"c","fingerprint":"f","severity":"minor","location":{"path":"/a","lines":{"begin":1}}}]`,
+		"line 0":            `[{"description":"d","check_name":"c","fingerprint":"f","severity":"minor","location":{"path":"a","lines":{"begin":0}}}]`,
+		"not an array":      `{"description":"d"}`,
 		"empty fingerprint": `[{"description":"d","check_name":"c","fingerprint":"","severity":"minor","location":{"path":"a","lines":{"begin":1}}}]`,
 	} {
 		if validateGitLab(t, sch, []byte(bad)) == nil {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/docs"
@@ -372,5 +373,30 @@ func TestSingleDashLongFlags(t *testing.T) {
 	// After "--" it is a path.
 	if r := runCLI(t, "--", "-format"); r.code != 2 || !regexp.MustCompile(`-format: error: no such file`).MatchString(r.stdout) {
 		t.Errorf("-- -format: %v", r)
+	}
+}
+
+// A suppression with until=DATE silences through that day (UTC) and not
+// after: then the finding is back and EKSSG000 says the suppression
+// expired.
+func TestSuppressionExpiry(t *testing.T) {
+	inTemp(t)
+	writeFile(t, "ng.yaml", strings.Replace(sshOpen, "      RemoteAccess:", "      # eks-sg-lint:ignore EKSSG031 until=2027-03-31 break-glass, ticket OPS-1\n      RemoteAccess:", 1))
+	saved := analyzer.Today
+	t.Cleanup(func() { analyzer.Today = saved })
+	day := func(s string) func() time.Time {
+		return func() time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	}
+	for _, today := range []string{"2026-12-02", "2027-03-31"} {
+		analyzer.Today = day(today)
+		if r := runCLI(t, "ng.yaml"); r.code != 0 || !strings.Contains(r.stdout, "no findings in 1 file; 1 suppressed") {
+			t.Errorf("on %s the suppression holds: %v", today, r)
+		}
+	}
+	analyzer.Today = day("2027-04-01")
+	r := runCLI(t, "ng.yaml")
+	if r.code != 1 || !strings.Contains(r.stdout, "ng.yaml:9:7: warning EKSSG000 suppression of EKSSG031 expired on 2027-03-31") ||
+		!strings.Contains(r.stdout, "ng.yaml:10:7: warning EKSSG031 ") {
+		t.Errorf("after the date the finding is back and EKSSG000 says why: %v", r)
 	}
 }
