@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Static checks: golangci-lint with .golangci.yml, and (opt-in) govulncheck.
+# Static checks: golangci-lint with .golangci.yml, actionlint on the GitHub
+# workflows, and (opt-in) govulncheck.
 #
-#   bash scripts/lint.sh                         # golangci-lint
+#   bash scripts/lint.sh                         # golangci-lint, actionlint
 #   EKS_SG_LINT_VULNCHECK=1 bash scripts/lint.sh # and govulncheck, offline
 #
-# Both tools are pinned below and installed with `go install` (through the Go
+# The tools are pinned below and installed with `go install` (through the Go
 # module proxy) into .cache/bin/ at the module root when missing or of another
 # version. Exits non-zero on any finding or failure.
 #
@@ -22,6 +23,7 @@ cd "$(dirname "$0")/.."
 
 GOLANGCI_LINT_VERSION=v2.15.0
 GOVULNCHECK_VERSION=v1.9.0
+ACTIONLINT_VERSION=v1.7.12
 VULNDB_VERSION=${EKS_SG_LINT_VULNDB_VERSION:-v0.0.0-20261105234957-e22db6528018}
 
 bin_dir=${EKS_SG_LINT_TOOLS_BIN:-$PWD/.cache/bin}
@@ -61,6 +63,16 @@ if ! (cd tools && "$bin_dir/golangci-lint" run ./...); then
   status=1
 fi
 echo "lint: golangci-lint took $((SECONDS - start))s" >&2
+
+# .github/workflows/*.yml: syntax, expressions, action inputs, and (when
+# shellcheck is on PATH, as on GitHub's runners) the run: scripts.
+ensure actionlint github.com/rhysd/actionlint/cmd/actionlint \
+  "$ACTIONLINT_VERSION" "^${ACTIONLINT_VERSION}\$" -version
+if command -v shellcheck >/dev/null; then sc="with shellcheck"; else sc="without shellcheck (not on PATH)"; fi
+echo "lint: actionlint $ACTIONLINT_VERSION, $sc" >&2
+if ! "$bin_dir/actionlint"; then
+  status=1
+fi
 
 if [ "${EKS_SG_LINT_VULNCHECK:-0}" = 1 ]; then
   ensure govulncheck golang.org/x/vuln/cmd/govulncheck \

@@ -73,7 +73,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/eks-sg-lint-release.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # The caller's settings must not reach the build.
-export GOFLAGS= GOWORK=off CGO_ENABLED=0 GOAMD64=v1 GOARM64=v8.0 GOEXPERIMENT=
+export GOFLAGS='' GOWORK=off CGO_ENABLED=0 GOAMD64=v1 GOARM64=v8.0 GOEXPERIMENT=''
 echo "release: $version, commit $commit, date $date, $(go version)" >&2
 go -C tools build -o "$work/relpack" ./relpack
 
