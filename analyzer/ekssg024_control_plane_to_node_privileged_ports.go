@@ -17,7 +17,10 @@ var ControlPlaneToNodePrivilegedPorts = register(&Analyzer{
 		"control-plane security group (or a rule someone added that admits the cluster security group) " +
 		"opens ports in 0-1024 other than TCP 443, and the control plane's egress allows them; the " +
 		"message names the ports. EKS's own all-traffic rule on the cluster security group is by design " +
-		"and does not count. Running CNCF conformance tests is the known reason to allow it (suppress " +
+		"and does not count; nor does a rule admitting all traffic from the cluster security group (what " +
+		"carrying the cluster security group gives: AWS's recommended set-up, eksctl's shared node group " +
+		"rule, CDK's instance group rules), nor any rule from the cluster security group on nodes that " +
+		"already carry it (it adds nothing). Running CNCF conformance tests is the known reason to allow it (suppress " +
 		"the finding then).",
 	Help:             "Narrow the rule to TCP 443 and TCP 1025-65535.",
 	SecuritySeverity: "5.0",
@@ -67,6 +70,13 @@ func runControlPlaneToNodePrivilegedPorts(p *Pass) {
 				}
 				if sg.ClusterSGOf != "" && r.Peer.SG == sg.Key && r.Protocol == graph.ProtoAll {
 					continue // EKS's own rule on the cluster SG, however it was described
+				}
+				// A rule from the cluster SG that only gives what carrying
+				// the cluster SG gives is AWS's recommended set-up (eksctl's
+				// IngressDefaultClusterToNodeSG, CDK's instance SG rules),
+				// and one on nodes that carry the cluster SG adds nothing.
+				if g.IsClusterSG(g.SG(r.Peer.SG), c) == graph.Yes && (g.EquivalentToMembership(r) || g.AddsNothingFor(r, nodes)) {
+					continue
 				}
 				opened := r.Permits().Intersect(privileged)
 				if opened.IsEmpty() {

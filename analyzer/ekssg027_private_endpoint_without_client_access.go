@@ -15,7 +15,9 @@ var PrivateEndpointWithoutClientAccess = register(&Analyzer{
 		"originates API server client traffic (such as kubectl on a bastion host in the VPC) must be " +
 		"admitted on TCP 443. This rule fires when every control-plane security group is known and no " +
 		"ingress rule on them (nor a rule added to the cluster security group) admits TCP 443 from " +
-		"anything but the cluster's node security groups and the cluster security group itself.",
+		"anything but the cluster's node security groups and the cluster security group itself, and no " +
+		"resource of the files other than the cluster's nodes carries the cluster security group (a bastion, " +
+		"CI runner or CDK's kubectl function placed in the cluster security group is a client path).",
 	Help: "Add an ingress rule for TCP 443 from your bastion's or CI runner's security group (or your VPN " +
 		"or office CIDR) to the control-plane security group.",
 	SecuritySeverity: "2.0",

@@ -12,26 +12,21 @@ package graph
 // The cluster SG admits all traffic from itself, so each is a path to the
 // API server (RULES.md, EKSSG027). An attachment is a node's when a node
 // group's own group list holds that group at that very place.
+//
+// Instances tied to the cluster only by carrying its cluster SG
+// (LinkByClusterSG: no cluster tag, no bootstrap user data) are not counted
+// as nodes: they may be such clients themselves. Conditional attachments
+// count: a client path on some branch means the finding does not hold on
+// every branch.
 func (g *Graph) ClusterSGClients(c *Cluster, nodes []*NodeGroup) []Attachment {
 	if c.ClusterSG == "" {
 		return nil
 	}
-	type place struct {
-		sg  SGKey
-		loc Location
-	}
-	own := map[place]bool{}
+	var proven []*NodeGroup
 	for _, ng := range nodes {
-		for _, m := range ng.SGs {
-			own[place{m.SG, m.Loc}] = true
+		if ng.ClusterLink != LinkByClusterSG {
+			proven = append(proven, ng)
 		}
 	}
-	var out []Attachment
-	for _, a := range g.Attachments {
-		if a.SG != c.ClusterSG || a.ResourceType == "AWS::EKS::Cluster" || own[place{a.SG, a.Loc}] {
-			continue
-		}
-		out = append(out, a)
-	}
-	return out
+	return g.CarriersBesides(c.ClusterSG, proven)
 }

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Document is what one parser learned from one file. Documents are built
@@ -34,6 +35,9 @@ type Graph struct {
 	Notifications []Notification
 	Suppressions  []Suppression
 	clusterByKey  map[string]*Cluster
+	// attachIndex: attachments by group, built on first use.
+	attachOnce  sync.Once
+	attachIndex map[SGKey][]int
 }
 
 // SG returns the group with that key (nil if the scan has none).

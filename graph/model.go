@@ -187,6 +187,11 @@ func (k NodeGroupKind) String() string {
 	return "instance"
 }
 
+// LinkByClusterSG is the ClusterLink of nodes tied to a cluster only by
+// carrying its cluster security group: they may as well be a bastion or a
+// CI runner placed in that group (EKSSG027 counts them as possible clients).
+const LinkByClusterSG = "the cluster security group it carries"
+
 // NodeGroup is a set of nodes that share security groups.
 type NodeGroup struct {
 	Key      string

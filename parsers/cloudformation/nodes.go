@@ -280,7 +280,7 @@ func (t *template) selfManagedClusterName(r *resource, sources []*resource, sgs 
 		}
 		if sg.ClusterSGOf != "" {
 			if c := t.clusters[sg.ClusterSGOf]; c != nil {
-				return c.Name, nil, "the cluster security group it carries"
+				return c.Name, nil, graph.LinkByClusterSG
 			}
 		}
 		for _, tag := range sg.Tags {
