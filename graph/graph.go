@@ -24,6 +24,11 @@ type Document struct {
 	Aliases       map[SGKey]SGKey
 	Notifications []Notification
 	Suppressions  []Suppression
+	// NestedStacks, Outputs and Assets link templates to the stack
+	// resources that create them (nested.go).
+	NestedStacks []NestedStack
+	Outputs      []StackOutput
+	Assets       AssetManifest
 }
 
 // Graph is the linked model of a whole scan.
@@ -91,6 +96,7 @@ func Merge(docs []*Document) *Graph {
 			}
 		}
 	}
+	nestedNotes := linkNested(docs, aliases)
 	resolve := func(k SGKey) SGKey {
 		for i := 0; i < 16; i++ { // bounded: alias chains are short, cycles are ignored
 			to, ok := aliases[k]
@@ -248,6 +254,7 @@ func Merge(docs []*Document) *Graph {
 		g.Notifications = append(g.Notifications, d.Notifications...)
 		g.Suppressions = append(g.Suppressions, d.Suppressions...)
 	}
+	g.Notifications = append(g.Notifications, nestedNotes...)
 	// Every referenced group exists in the graph, if only as unknown.
 	for _, c := range g.Clusters {
 		for _, m := range c.ControlPlaneSGs {

@@ -55,6 +55,10 @@ func Parse(file string, data []byte, opts Options) (Result, error) {
 		case eksctl.IsClusterConfig(d):
 			res.Format = "eksctl"
 			doc, err = eksctl.Parse(file, d)
+		case cloudformation.IsAssetManifest(d):
+			// cdk.out/<stack>.assets.json: where nested templates are.
+			res.Format = "cdk-assets"
+			doc = cloudformation.ParseAssetManifest(file, d)
 		case awsjson.Detect(d) != "":
 			res.Format = "aws-cli-json"
 			doc, err = awsjson.Parse(file, d)

@@ -54,6 +54,7 @@ func (t *template) build() {
 		}
 	}
 	t.buildExports()
+	t.buildNested()
 	t.markPrivateGroups()
 	if t.opaqueRule {
 		for _, sg := range t.doc.SGs {
@@ -63,18 +64,7 @@ func (t *template) build() {
 }
 
 // clusterKeyOf is the scan-wide key of the cluster a name value denotes.
-func clusterKeyOf(name graph.Value) string {
-	if s, ok := name.Literal(); ok {
-		if s == "" {
-			return ""
-		}
-		return graph.ClusterKeyForName(s)
-	}
-	if k := name.Key(); k != "" {
-		return "sym:" + k
-	}
-	return ""
-}
+func clusterKeyOf(name graph.Value) string { return graph.ClusterKeyOfName(name) }
 
 func clusterDisplay(name graph.Value) string { return name.String() }
 
