@@ -11,6 +11,7 @@ import (
 	"github.com/eks-sg-lint/eks-sg-lint/parsers/awsjson"
 	"github.com/eks-sg-lint/eks-sg-lint/parsers/cloudformation"
 	"github.com/eks-sg-lint/eks-sg-lint/parsers/eksctl"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/terraform"
 	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
 )
 
@@ -89,4 +90,23 @@ func positioned(err error) *FileError {
 		return &FileError{Line: line, Column: col, Msg: msg}
 	}
 	return &FileError{Msg: err.Error()}
+}
+
+// TerraformOptions are the user's inputs for Terraform folders.
+type TerraformOptions struct {
+	Display  func(abs string) string
+	Vars     map[string]string
+	VarFiles []string
+	MaxSize  int64
+}
+
+// IsTerraformFile reports whether a file is Terraform configuration (.tf,
+// .tf.json), read by folder through ParseTerraform rather than by Parse.
+func IsTerraformFile(path string) bool { return terraform.IsTerraformFile(path) }
+
+// ParseTerraform reads folders of Terraform files; each folder that no
+// other one calls as a local module is a root module.
+func ParseTerraform(dirs []string, opts TerraformOptions) []terraform.Result {
+	return terraform.Scan(dirs, terraform.Options{FS: terraform.OSFS{MaxSize: opts.MaxSize},
+		Display: opts.Display, Vars: opts.Vars, VarFiles: opts.VarFiles})
 }

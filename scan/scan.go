@@ -50,10 +50,14 @@ type Options struct {
 	// time, from the parsing goroutines), then "analyse" once (done and
 	// total are the files read). The CLI draws it on a terminal.
 	Progress func(stage string, done, total int)
+	// TerraformVars (--var) and TerraformVarFiles (--var-file, absolute
+	// paths) set root module variables, after terraform.tfvars.
+	TerraformVars     map[string]string
+	TerraformVarFiles []string
 }
 
 // extensions of files read when walking folders.
-var extensions = map[string]bool{".yaml": true, ".yml": true, ".json": true, ".template": true}
+var extensions = map[string]bool{".yaml": true, ".yml": true, ".json": true, ".template": true, ".tf": true}
 
 // skipDirs are folders never walked into. cdk.out is NOT skipped: it holds
 // synthesized templates.
@@ -102,6 +106,7 @@ func Run(paths []string, opts Options) *report.Report {
 		inputs = kept
 	}
 	rep.Errors = append(rep.Errors, errs...)
+	inputs, tfDirs := splitTerraform(inputs)
 
 	results := make([]parsed, len(inputs))
 	var progressMu sync.Mutex
@@ -147,6 +152,9 @@ func Run(paths []string, opts Options) *report.Report {
 		rep.Files = append(rep.Files, p.in.display)
 		docs = append(docs, p.res.Docs...)
 	}
+	tfDocs, tfFiles, tfErrs, tfNotes := scanTerraform(tfDirs, wd, opts)
+	docs, notes = append(docs, tfDocs...), append(notes, tfNotes...)
+	rep.Files, rep.Errors = append(rep.Files, tfFiles...), append(rep.Errors, tfErrs...)
 	g := graph.Merge(docs)
 	if opts.Progress != nil {
 		opts.Progress("analyse", len(inputs), len(inputs))

@@ -13,7 +13,9 @@
 //
 // The harness fails on every missing AND every unexpected finding, and on
 // any file error, so a fixture without `want` comments is a near miss that
-// must stay silent. Suppressed findings are neither expected nor unexpected
+// must stay silent. Terraform fixtures are `.scan` folders (a folder of
+// .tf files is one module; subfolders are its local modules), with
+// `# want:` in HCL comments and `# var: NAME=VALUE` for --var. Suppressed findings are neither expected nor unexpected
 // (a fixture shows them silenced by having no want for them).
 package fixturetest
 
@@ -35,6 +37,7 @@ import (
 var (
 	wantRe  = regexp.MustCompile(`#\s*want:\s*(.*)$`)
 	paramRe = regexp.MustCompile(`#\s*param:\s*([^=\s]+)=(\S*)`)
+	varRe   = regexp.MustCompile(`#\s*var:\s*([^=\s]+)=(\S*)`)
 	itemRe  = regexp.MustCompile(`(EKSSG\d{3})(?:\s+"((?:[^"\\]|\\.)*)")?`)
 )
 
@@ -92,20 +95,20 @@ func Run(t *testing.T, unit string) *report.Report {
 	files := []string{unit}
 	if st, err := os.Stat(unit); err == nil && st.IsDir() {
 		files = nil
-		entries, _ := os.ReadDir(unit)
-		for _, e := range entries {
-			if !e.IsDir() && filepath.Ext(e.Name()) != ".want" {
-				files = append(files, filepath.Join(unit, e.Name()))
+		_ = filepath.WalkDir(unit, func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && filepath.Ext(path) != ".want" {
+				files = append(files, path)
 			}
-		}
+			return nil
+		})
 	}
 	wd := filepath.Dir(unit)
-	params := map[string]string{}
+	params, vars := map[string]string{}, map[string]string{}
 	var want []expectation
 	for _, f := range files {
-		want = append(want, expectations(t, f, wd, params)...)
+		want = append(want, expectations(t, f, wd, params, vars)...)
 	}
-	rep := scan.Run([]string{unit}, scan.Options{WorkDir: wd, Params: params, ToolName: "eks-sg-lint", Version: "test"})
+	rep := scan.Run([]string{unit}, scan.Options{WorkDir: wd, Params: params, TerraformVars: vars, ToolName: "eks-sg-lint", Version: "test"})
 	for _, e := range rep.Errors {
 		t.Errorf("%s: file error: %s", e.Loc, e.Message)
 	}
@@ -138,8 +141,8 @@ func Run(t *testing.T, unit string) *report.Report {
 }
 
 // expectations reads `# want:` comments (or the .want sidecar of a JSON
-// file) and `# param:` lines.
-func expectations(t *testing.T, file, wd string, params map[string]string) []expectation {
+// file), `# param:` and `# var:` lines.
+func expectations(t *testing.T, file, wd string, params, vars map[string]string) []expectation {
 	t.Helper()
 	rel, _ := filepath.Rel(wd, file)
 	rel = filepath.ToSlash(rel)
@@ -167,6 +170,9 @@ func expectations(t *testing.T, file, wd string, params map[string]string) []exp
 		text := sc.Text()
 		if m := paramRe.FindStringSubmatch(text); m != nil {
 			params[m[1]] = m[2]
+		}
+		if m := varRe.FindStringSubmatch(text); m != nil {
+			vars[m[1]] = m[2]
 		}
 		if m := wantRe.FindStringSubmatch(text); m != nil {
 			parse(n, m[1], fmt.Sprintf("%s:%d", rel, n))

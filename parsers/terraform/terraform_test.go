@@ -1,0 +1,300 @@
+package terraform
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
+)
+
+// scanMap evaluates the root module /m (and any module it calls) from
+// in-memory files.
+func scanMap(t *testing.T, files map[string]string, opts Options) Result {
+	t.Helper()
+	fsys := MapFS{}
+	for name, text := range files {
+		fsys["/m/"+name] = []byte(text)
+	}
+	opts.FS = fsys
+	opts.Display = func(abs string) string { return strings.TrimPrefix(abs, "/") }
+	res := Scan([]string{"/m"}, opts)
+	if len(res) != 1 {
+		t.Fatalf("got %d root modules, want 1", len(res))
+	}
+	return res[0]
+}
+
+func sgByName(d *graph.Document, name string) *graph.SecurityGroup {
+	for _, sg := range d.SGs {
+		if sg.Name == name {
+			return sg
+		}
+	}
+	return nil
+}
+
+func ngByName(d *graph.Document, name string) *graph.NodeGroup {
+	for _, ng := range d.NodeGroups {
+		if ng.Name == name {
+			return ng
+		}
+	}
+	return nil
+}
+
+const clusterTF = `
+variable "cluster_name" { type = string }
+resource "aws_eks_cluster" "this" {
+  name     = var.cluster_name
+  role_arn = "arn:aws:iam::1:role/eks"
+  vpc_config {
+    subnet_ids         = ["subnet-1"]
+    security_group_ids = [aws_security_group.cp.id]
+  }
+}
+resource "aws_security_group" "cp" {
+  name = "cp"
+}
+`
+
+func TestReferencesStaySymbolic(t *testing.T) {
+	res := scanMap(t, map[string]string{"main.tf": clusterTF + `
+resource "aws_security_group" "nodes" { name = "nodes" }
+resource "aws_launch_template" "lt" {
+  vpc_security_group_ids = [aws_security_group.nodes.id, aws_eks_cluster.this.vpc_config[0].cluster_security_group_id]
+}
+resource "aws_eks_node_group" "ng" {
+  cluster_name = aws_eks_cluster.this.name
+  launch_template {
+    id      = aws_launch_template.lt.id
+    version = "$Latest"
+  }
+}
+`}, Options{})
+	if len(res.Errors) > 0 {
+		t.Fatal(res.Errors)
+	}
+	ng := ngByName(res.Doc, "aws_eks_node_group.ng")
+	if ng == nil {
+		t.Fatal("node group missing")
+	}
+	if ng.SGsOpen || len(ng.SGs) != 2 {
+		t.Fatalf("node SGs = %+v (open %v), want the two known groups", ng.SGs, ng.SGsOpen)
+	}
+	c := res.Doc.Clusters[0]
+	if ng.SGs[0].SG != graph.SGKey("tf:m#aws_security_group.nodes") || ng.SGs[1].SG != c.ClusterSG {
+		t.Errorf("node SGs = %v, %v; want the nodes group and %v", ng.SGs[0].SG, ng.SGs[1].SG, c.ClusterSG)
+	}
+	if ng.ClusterKey != c.Key {
+		t.Errorf("node group cluster %q, want %q", ng.ClusterKey, c.Key)
+	}
+	if got := c.Name.String(); got != "${var.cluster_name}" {
+		t.Errorf("cluster name %q", got)
+	}
+	if len(c.ControlPlaneSGs) != 1 || c.ControlPlaneSGs[0].SG != "tf:m#aws_security_group.cp" {
+		t.Errorf("control-plane SGs %+v", c.ControlPlaneSGs)
+	}
+	if ng.SGsLoc.Line != 4+len(strings.Split(clusterTF, "\n"))-1 {
+		t.Logf("SGsLoc %v", ng.SGsLoc)
+	}
+}
+
+func TestNoDefaultEgressAndInlineRules(t *testing.T) {
+	res := scanMap(t, map[string]string{"main.tf": `
+resource "aws_security_group" "a" {
+  ingress {
+    from_port       = 443
+    to_port         = 443
+    protocol        = "tcp"
+    cidr_blocks     = ["10.0.0.0/8", "::/0"]
+    security_groups = [aws_security_group.b.id]
+    self            = true
+  }
+}
+resource "aws_security_group" "b" {
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+resource "aws_vpc_security_group_ingress_rule" "r" {
+  security_group_id            = aws_security_group.b.id
+  ip_protocol                  = "tcp"
+  from_port                    = 10250
+  to_port                      = 10250
+  referenced_security_group_id = aws_security_group.a.id
+}
+`}, Options{})
+	a, b := sgByName(res.Doc, "aws_security_group.a"), sgByName(res.Doc, "aws_security_group.b")
+	for _, r := range a.Rules {
+		if r.Direction == graph.Egress {
+			t.Errorf("group a has egress %+v; the provider adds none", r)
+		}
+	}
+	if len(a.Rules) != 4 {
+		t.Errorf("group a has %d rules, want 4 (two CIDRs, a group, self)", len(a.Rules))
+	}
+	var self bool
+	for _, r := range a.Rules {
+		if r.Peer.Kind == graph.PeerSG && r.Peer.SG == a.Key {
+			self = true
+		}
+		if r.FromPort != 443 || r.ToPort != 443 || r.Protocol != graph.ProtoTCP || !r.Certain {
+			t.Errorf("rule %+v", r)
+		}
+	}
+	if !self {
+		t.Error("self rule missing")
+	}
+	if len(b.Rules) != 1 || b.Rules[0].Protocol != graph.ProtoAll || !b.Rules[0].PortsKnown || b.Rules[0].ToPort != 65535 {
+		t.Errorf("group b rules %+v", b.Rules)
+	}
+	if len(res.Doc.Rules) != 1 || res.Doc.Rules[0].SG != b.Key || res.Doc.Rules[0].Peer.SG != a.Key || res.Doc.Rules[0].FromPort != 10250 {
+		t.Errorf("standalone rules %+v", res.Doc.Rules)
+	}
+}
+
+func TestVariablesLocalsCountForEach(t *testing.T) {
+	files := map[string]string{
+		"main.tf": `
+variable "enabled" { type = bool }
+variable "groups" {
+  type    = map(object({ port = number, cidr = optional(string, "10.0.0.0/8") }))
+  default = { web = { port = 443 } }
+}
+locals {
+  ports = { for k, g in var.groups : k => g.port }
+  twice = local.ports
+}
+resource "aws_security_group" "maybe" {
+  count = var.enabled ? 1 : 0
+}
+resource "aws_security_group" "each" {
+  for_each = var.groups
+  name     = "g-${each.key}"
+  ingress {
+    from_port   = local.twice[each.key]
+    to_port     = each.value.port
+    protocol    = "tcp"
+    cidr_blocks = [each.value.cidr]
+  }
+}
+resource "aws_security_group" "none" {
+  count = 0
+}
+`,
+		"terraform.tfvars": `groups = { web = { port = 443 }, db = { port = 5432, cidr = "10.1.0.0/16" } }`,
+	}
+	res := scanMap(t, files, Options{})
+	if len(res.Errors) > 0 {
+		t.Fatal(res.Errors)
+	}
+	maybe := sgByName(res.Doc, "aws_security_group.maybe[count.index]")
+	if maybe == nil {
+		t.Fatalf("unknown count should give one instance; groups: %v", names(res.Doc))
+	}
+	if sgByName(res.Doc, `aws_security_group.none[0]`) != nil {
+		t.Error("count = 0 gave an instance")
+	}
+	db := sgByName(res.Doc, `aws_security_group.each["db"]`)
+	if db == nil || len(db.Rules) != 1 || db.Rules[0].FromPort != 5432 || db.Rules[0].Peer.Expr != "10.1.0.0/16" {
+		t.Fatalf("db group %+v (groups %v)", db, names(res.Doc))
+	}
+	web := sgByName(res.Doc, `aws_security_group.each["web"]`)
+	if web == nil || web.Rules[0].Peer.Expr != "10.0.0.0/8" {
+		t.Fatalf("web group should take the optional() default: %+v", web)
+	}
+	// --var overrides tfvars; a bool variable takes an HCL expression.
+	res = scanMap(t, files, Options{Vars: map[string]string{"enabled": "true"}})
+	if sgByName(res.Doc, "aws_security_group.maybe[0]") == nil {
+		t.Errorf("--var enabled=true should give instance [0]; groups %v", names(res.Doc))
+	}
+}
+
+func names(d *graph.Document) []string {
+	var out []string
+	for _, sg := range d.SGs {
+		out = append(out, sg.Name)
+	}
+	return out
+}
+
+func TestUnknownCountIsNotCertain(t *testing.T) {
+	res := scanMap(t, map[string]string{"main.tf": `
+variable "n" { type = number }
+resource "aws_security_group" "g" {
+  count = var.n
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}`}, Options{})
+	g := res.Doc.SGs[0]
+	if len(g.Rules) != 1 || g.Rules[0].Certain {
+		t.Errorf("rules of a group that may not exist must not be certain: %+v", g.Rules)
+	}
+}
+
+func TestTagsDefaultTagsAndEC2Tag(t *testing.T) {
+	res := scanMap(t, map[string]string{"main.tf": clusterTF + `
+provider "aws" {
+  default_tags {
+    tags = {
+      "kubernetes.io/cluster/${var.cluster_name}" = "shared"
+      Team = "x"
+    }
+  }
+}
+resource "aws_security_group" "nodes" {
+  tags = { Team = "y" }
+}
+resource "aws_ec2_tag" "extra" {
+  resource_id = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
+  key         = "karpenter.sh/discovery"
+  value       = var.cluster_name
+}
+`}, Options{})
+	nodes := sgByName(res.Doc, "aws_security_group.nodes")
+	got := map[string]string{}
+	for _, tg := range nodes.Tags {
+		got[tg.Key.String()] = tg.Value.String()
+	}
+	if got["Team"] != "y" || got["kubernetes.io/cluster/${var.cluster_name}"] != "shared" || len(got) != 2 {
+		t.Errorf("tags %v: want the resource's Team and the default cluster tag", got)
+	}
+	for _, tg := range nodes.Tags {
+		if tg.Key.String() != "Team" && tg.Loc.Line != 18 {
+			t.Errorf("default tag located at %v, want its key's line 18", tg.Loc)
+		}
+	}
+	csg := res.Doc.SGs[0]
+	if csg.ClusterSGOf == "" || len(csg.Tags) != 2 || csg.Tags[1].Key.String() != "karpenter.sh/discovery" {
+		t.Errorf("cluster SG tags %+v", csg.Tags)
+	}
+}
+
+func TestMalformedFileIsPositionedError(t *testing.T) {
+	res := scanMap(t, map[string]string{"a.tf": "resource \"aws_security_group\" \"x\" {\n  name = \"é\"\n  ingress {\n    from_port = \n}\n"}, Options{})
+	if len(res.Errors) != 1 || res.Errors[0].Loc.File != "m/a.tf" || res.Errors[0].Loc.Line != 4 {
+		t.Fatalf("errors %+v, want one at m/a.tf:4", res.Errors)
+	}
+	if res.Doc != nil {
+		t.Error("a module with a broken file must not be evaluated")
+	}
+}
+
+func TestColumnsCountCodePoints(t *testing.T) {
+	// "é" is two bytes, and "👍🏽" one grapheme of two code points.
+	res := scanMap(t, map[string]string{"main.tf": "locals { x = \"é👍🏽\" }\nresource \"aws_security_group\" \"g\" { tags = { \"é👍🏽\" = local.x, \"k\" = \"v\" } }\n"}, Options{})
+	tg := res.Doc.SGs[0].Tags[1]
+	if k := res.Doc.SGs[0].Tags[0]; k.Key.String() != "k" || k.Loc.Line != 2 || k.Loc.Column != 63 {
+		t.Errorf("tag k at %d:%d, want 2:63 (HCL's grapheme column is 62)", k.Loc.Line, k.Loc.Column)
+	}
+	if tg.Value.String() != "é👍🏽" {
+		t.Errorf("tag value %q", tg.Value.String())
+	}
+}

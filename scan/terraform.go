@@ -1,0 +1,69 @@
+package scan
+
+import (
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers"
+	"github.com/eks-sg-lint/eks-sg-lint/report"
+)
+
+// splitTerraform takes Terraform's files out of the per-file inputs: a
+// folder of .tf files is one module and is read as a whole. It returns the
+// other inputs and the folders (absolute, sorted) that hold .tf files.
+// Folders under .terraform (modules `terraform init` downloaded) are not
+// modules of their own.
+func splitTerraform(inputs []input) ([]input, []string) {
+	rest := inputs[:0:0]
+	dirs := map[string]bool{}
+	for _, in := range inputs {
+		lower := strings.ToLower(in.abs)
+		switch {
+		case parsers.IsTerraformFile(lower):
+			if !strings.Contains(filepath.ToSlash(in.abs), "/.terraform/") {
+				dirs[filepath.Dir(in.abs)] = true
+			}
+		case strings.HasSuffix(lower, ".tfvars.json"):
+			// read with its module, not as JSON of its own
+		default:
+			rest = append(rest, in)
+		}
+	}
+	out := make([]string, 0, len(dirs))
+	for d := range dirs {
+		out = append(out, d)
+	}
+	sort.Strings(out)
+	return rest, out
+}
+
+// scanTerraform evaluates the Terraform folders and adds what they give to
+// the report's inputs.
+func scanTerraform(dirs []string, wd string, opts Options) (docs []*graph.Document, files []string, errs []report.FileError, notes []graph.Notification) {
+	if len(dirs) == 0 {
+		return nil, nil, nil, nil
+	}
+	limit := opts.MaxFileSize
+	if limit <= 0 {
+		limit = DefaultMaxFileSize
+	}
+	res := parsers.ParseTerraform(dirs, parsers.TerraformOptions{
+		Display:  func(abs string) string { return DisplayPath(abs, wd) },
+		Vars:     opts.TerraformVars,
+		VarFiles: opts.TerraformVarFiles,
+		MaxSize:  limit,
+	})
+	for _, r := range res {
+		if r.Doc != nil {
+			docs = append(docs, r.Doc)
+		}
+		files = append(files, r.Files...)
+		for _, e := range r.Errors {
+			errs = append(errs, report.FileError{Loc: e.Loc, Message: e.Msg})
+		}
+		notes = append(notes, r.Notes...)
+	}
+	return docs, files, errs, notes
+}
