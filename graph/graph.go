@@ -29,6 +29,10 @@ type Document struct {
 	NestedStacks []NestedStack
 	Outputs      []StackOutput
 	Assets       AssetManifest
+	// DeclaredParams are the names of the parameters the file declares
+	// (CloudFormation Parameters), so the CLI can tell a --param that no
+	// input declares (a typo) from one that is used.
+	DeclaredParams []string
 }
 
 // Graph is the linked model of a whole scan.
@@ -39,7 +43,9 @@ type Graph struct {
 	Attachments   []Attachment
 	Notifications []Notification
 	Suppressions  []Suppression
-	clusterByKey  map[string]*Cluster
+	// DeclaredParams holds every parameter name an input declares.
+	DeclaredParams map[string]bool
+	clusterByKey   map[string]*Cluster
 	// attachIndex: attachments by group, built on first use.
 	attachOnce  sync.Once
 	attachIndex map[SGKey][]int
@@ -87,7 +93,12 @@ func Merge(docs []*Document) *Graph {
 			nRules += len(sg.Rules)
 		}
 	}
-	g := &Graph{SGs: make(map[SGKey]*SecurityGroup, nSGs), clusterByKey: map[string]*Cluster{}}
+	g := &Graph{SGs: make(map[SGKey]*SecurityGroup, nSGs), clusterByKey: map[string]*Cluster{}, DeclaredParams: map[string]bool{}}
+	for _, d := range docs {
+		for _, p := range d.DeclaredParams {
+			g.DeclaredParams[p] = true
+		}
+	}
 	aliases := map[SGKey]SGKey{}
 	for _, d := range docs {
 		for from, to := range d.Aliases {

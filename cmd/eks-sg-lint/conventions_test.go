@@ -400,3 +400,37 @@ func TestSuppressionExpiry(t *testing.T) {
 		t.Errorf("after the date the finding is back and EKSSG000 says why: %v", r)
 	}
 }
+
+// A --param that no scanned input declares is a warning naming it (a typo
+// was silently ignored); the scan and its exit code are unchanged.
+func TestUndeclaredParamWarns(t *testing.T) {
+	inTemp(t)
+	writeFile(t, "ng.yaml", strings.Replace(sshOpen, "ClusterName: prod", "ClusterName: !Ref ClusterName", 1)+"Parameters:\n  ClusterName: {Type: String}\n")
+	writeFile(t, "other.yaml", noteOnly)
+	r := runCLI(t, "--param", "ClustrName=prod", "--param", "Zone=a", "--format", "json", ".")
+	want := "eks-sg-lint: warning: --param ClustrName: no scanned input declares a parameter named ClustrName; did you mean ClusterName?\n" +
+		"eks-sg-lint: warning: --param Zone: no scanned input declares a parameter named Zone\n"
+	if r.stderr != want || r.code != 1 || !json.Valid([]byte(r.stdout)) {
+		t.Errorf("want the two warnings on stderr, sorted, and the report unchanged:\n%v", r)
+	}
+	for _, args := range [][]string{
+		{"--param", "ClusterName=prod", "."},
+		{"--param", "ClusterName=prod", "ng.yaml"},
+		{"--param", "AWS::StackName=prod", "--param", "AWS::Region=eu-west-1", "."}, // pseudo parameters
+	} {
+		if r := runCLI(t, args...); r.stderr != "" || r.code != 1 {
+			t.Errorf("%q: no warning: %v", args, r)
+		}
+	}
+	// Declared in another file than the one scanned: still undeclared.
+	if r := runCLI(t, "--param", "ClusterName=prod", "other.yaml"); !strings.Contains(r.stderr, "--param ClusterName: no scanned input declares") {
+		t.Errorf("%v", r)
+	}
+	if r := runCLI(t, "graph", "--param", "ClustrName=prod", "ng.yaml"); r.code != 0 || !strings.Contains(r.stderr, "did you mean ClusterName?") {
+		t.Errorf("graph: %v", r)
+	}
+	// An untrusted-looking name is escaped.
+	if r := runCLI(t, "--param", "A\x1b[31m=1", "ng.yaml"); strings.Contains(r.stderr, "\x1b") {
+		t.Errorf("escape character reached stderr: %q", r.stderr)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/config"
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
 	"github.com/eks-sg-lint/eks-sg-lint/scan"
 )
 
@@ -229,4 +231,64 @@ func completeRules(_ *cobra.Command, _ []string, _ string) ([]string, cobra.Shel
 	}
 	sort.Strings(out)
 	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// warnUndeclared says, on stderr, which --param names no scanned input
+// declares: a typo (ClustrName) would otherwise be ignored silently.
+// Pseudo parameters (AWS::StackName, …) need no declaration.
+func (f *inputFlags) warnUndeclared(w io.Writer, g *graph.Graph) {
+	var declared map[string]bool
+	if g != nil {
+		declared = g.DeclaredParams
+	}
+	names := make([]string, 0, len(f.params))
+	for name := range f.params {
+		if !declared[name] && !strings.HasPrefix(name, "AWS::") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		hint := ""
+		if near := closest(name, declared); near != "" {
+			hint = "; did you mean " + near + "?"
+		}
+		fmt.Fprintf(w, "eks-sg-lint: warning: --param %s: no scanned input declares a parameter named %s%s\n", esc(name), esc(name), esc(hint))
+	}
+}
+
+// closest is the declared name nearest to name (at most 2 edits, case
+// ignored), "" when none is.
+func closest(name string, declared map[string]bool) string {
+	best, bestDist := "", 3
+	for d := range declared {
+		if dist := editDistance(strings.ToLower(name), strings.ToLower(d)); dist < bestDist || (dist == bestDist && d < best) {
+			best, bestDist = d, dist
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance, on bytes (names are ASCII).
+func editDistance(a, b string) int {
+	if len(a) > 256 || len(b) > 256 {
+		return 1 << 30 // not a typo of a parameter name
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -189,6 +189,7 @@ func (s *scanCommand) report(rep *report.Report, out *outputFile, base *baseline
 			fmt.Fprintln(stderr, report.FileErrorLine(e))
 		}
 	}
+	s.input.warnUndeclared(stderr, rep.Graph)
 	if len(stale) > 0 {
 		fmt.Fprintf(stderr, "eks-sg-lint: %s\n", esc(baseline.Describe(stale, displayPath(s.baseline))))
 	}

@@ -147,6 +147,7 @@ tell. Mermaid renders on GitHub; dot is Graphviz.`,
 			if err := out.checkNotInput(rep.Files); err != nil {
 				return err
 			}
+			input.warnUndeclared(stderr, rep.Graph)
 			if err := out.write(c.OutOrStdout(), func(w io.Writer) error { return report.WriteDiagram(w, rep.Graph, format.value) }); err != nil {
 				fmt.Fprintf(stderr, "eks-sg-lint: writing the diagram: %s\n", esc(err.Error()))
 				return exitCode(2)

@@ -202,6 +202,7 @@ func (t *template) readParameters(n *yaml.Node) error {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		name, def := n.Content[i].Value, n.Content[i+1]
+		t.doc.DeclaredParams = append(t.doc.DeclaredParams, name)
 		p := &parameter{name: name}
 		if def.Kind == yaml.MappingNode {
 			if ty := yamltree.Get(def, "Type"); ty != nil {
