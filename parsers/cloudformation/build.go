@@ -262,6 +262,11 @@ func (t *template) rules(m *yaml.Node, dir graph.Direction, owners []graph.SGMem
 		if s, ok := v.Literal(); ok {
 			if pfx, ok := graph.ParseCIDR(s); ok {
 				p = graph.Peer{Kind: graph.PeerCIDR, CIDR: pfx, Expr: s}
+			} else {
+				// EC2 rejects it; the peer is unknown, and the user is told
+				// (0.0.0.0/00 may well have meant the internet).
+				t.doc.Notifications = append(t.doc.Notifications, graph.Notification{Level: "warning", Loc: t.loc(n),
+					Message: fmt.Sprintf("%s %q is not a CIDR; the rule's source is unknown", field, s)})
 			}
 		}
 		addPeer(p, true)

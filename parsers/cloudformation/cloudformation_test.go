@@ -336,3 +336,54 @@ func asParseError(err error, out **ParseError) bool {
 	*out = pe
 	return ok
 }
+
+// On main each of these was accepted without a word: the resources under
+// a cyclic condition were neither there nor absent, a Type of null, 42 or
+// ” was taken as a type nobody models, and a CIDR that does not parse
+// became an unknown source silently.
+func TestInvalidTemplatesAreNotSilent(t *testing.T) {
+	const head = "AWSTemplateFormatVersion: '2010-09-09'\n"
+	const sg = "  SG:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: x\n"
+	for _, tc := range []struct{ name, src, err string }{
+		{"cycle of two", head + "Conditions:\n  A: !Not [!Condition B]\n  B: !Condition A\nResources:\n" + sg + "    Condition: A\n",
+			"line 3, column 3: condition A depends on itself (A → B → A)"},
+		{"unused cycle", head + "Conditions:\n  Used: !Equals [a, a]\n  C: !Or [{Condition: C}, !Condition Used]\nResources:\n" + sg,
+			"line 4, column 3: condition C depends on itself (C → C)"},
+		{"Type null", head + "Resources:\n  X:\n    Type: null\n", "line 4, column 11: resource X has Type null; it must name a resource type"},
+		{"Type 42", head + "Resources:\n  X:\n    Type: 42\n", "line 4, column 11: resource X has Type 42"},
+		{"Type empty", head + "Resources:\n  X:\n    Type: ''\n", "line 4, column 11: resource X has Type ''"},
+		{"Type empty JSON", `{"Resources": {"X": {"Type": ""}}}`, "line 1, column 30: resource X has Type ''"},
+	} {
+		docs, _, err := yamltree.Parse([]byte(tc.src), yamltree.Options{JSON: strings.HasPrefix(tc.src, "{")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Parse("t.yaml", docs[0], Options{})
+		if err == nil || !strings.HasPrefix(err.Error(), tc.err) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
+		}
+	}
+	src := head + "Resources:\n" + sg + "      SecurityGroupIngress:\n" +
+		"        - {IpProtocol: -1, CidrIp: 0.0.0.0/00}\n        - {IpProtocol: -1, CidrIpv6: '::/129'}\n        - {IpProtocol: -1, CidrIp: 10.0.0.0/8}\n"
+	docs, _, err := yamltree.Parse([]byte(src), yamltree.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Parse("t.yaml", docs[0], Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range doc.Notifications {
+		if n.Level == "warning" {
+			got = append(got, n.Loc.String()+" "+n.Message)
+		}
+	}
+	want := []string{
+		`t.yaml:8:36 CidrIp "0.0.0.0/00" is not a CIDR; the rule's source is unknown`,
+		`t.yaml:9:38 CidrIpv6 "::/129" is not a CIDR; the rule's source is unknown`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

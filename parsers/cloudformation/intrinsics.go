@@ -565,11 +565,23 @@ func (t *template) cond(name string) graph.Tri {
 		return v
 	}
 	n := t.conditions[name]
-	if n == nil || t.condBusy[name] {
+	if n == nil {
+		return graph.Unknown
+	}
+	if t.condBusy[name] {
+		if t.condCycle == nil { // the first cycle is reported (Parse)
+			for i, c := range t.condPath {
+				if c == name {
+					t.condCycle = append(append([]string(nil), t.condPath[i:]...), name)
+				}
+			}
+		}
 		return graph.Unknown
 	}
 	t.condBusy[name] = true
+	t.condPath = append(t.condPath, name)
 	v := t.condExpr(n, 0)
+	t.condPath = t.condPath[:len(t.condPath)-1]
 	t.condBusy[name] = false
 	t.condCache[name] = v
 	return v

@@ -56,6 +56,12 @@ type template struct {
 	// fragment is set for a bare resources map (part of a template whose
 	// Outputs and Parameters are not seen).
 	fragment bool
+
+	// condPath is the chain of conditions being evaluated; condCycle the
+	// first cycle met (A, B, A), an error CloudFormation rejects too.
+	condPath, condCycle []string
+	condKeys            []*yaml.Node // the Conditions keys, in order
+
 	// hasMacro is set when a Transform other than SAM may rewrite values
 	// (e.g. QuickStartParameterResolver `~~/…~~` placeholders).
 	hasMacro bool
@@ -132,6 +138,7 @@ func Parse(file string, doc *yaml.Node, opts Options) (*graph.Document, error) {
 		if c := yamltree.Get(root, "Conditions"); c != nil && c.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(c.Content); i += 2 {
 				t.conditions[c.Content[i].Value] = c.Content[i+1]
+				t.condKeys = append(t.condKeys, c.Content[i])
 			}
 		}
 		t.outputs = yamltree.Get(root, "Outputs")
@@ -148,6 +155,9 @@ func Parse(file string, doc *yaml.Node, opts Options) (*graph.Document, error) {
 			typ := yamltree.Get(v, "Type")
 			if typ == nil || typ.Kind != yaml.ScalarNode {
 				return nil, posErr(k, fmt.Sprintf("resource %s has no Type", k.Value))
+			}
+			if bad := badType(typ); bad != "" {
+				return nil, posErr(typ, fmt.Sprintf("resource %s has Type %s; it must name a resource type such as AWS::EC2::SecurityGroup", k.Value, bad))
 			}
 			r := &resource{id: k.Value, typ: typ.Value, key: k, node: v, metadata: yamltree.Get(v, "Metadata"), exists: graph.Yes}
 			if p := yamltree.Get(v, "Properties"); p != nil && p.Kind != yaml.MappingNode && p.Tag != "!!null" {
@@ -166,6 +176,21 @@ func Parse(file string, doc *yaml.Node, opts Options) (*graph.Document, error) {
 				r.exists = t.cond(c.Value)
 			}
 		}
+		// Every condition, used or not: a cycle makes CloudFormation reject
+		// the template, and the resources under it would silently be
+		// neither there nor absent.
+		for _, k := range t.condKeys {
+			t.cond(k.Value)
+		}
+		if c := t.condCycle; c != nil {
+			at := t.condKeys[0]
+			for _, k := range t.condKeys {
+				if k.Value == c[0] {
+					at = k
+				}
+			}
+			return nil, posErr(at, fmt.Sprintf("condition %s depends on itself (%s)", c[0], strings.Join(c, " → ")))
+		}
 		// Properties may be an Fn::If (on conditions, hence after them).
 		for _, r := range t.order {
 			p := yamltree.Get(r.node, "Properties")
@@ -176,6 +201,21 @@ func Parse(file string, doc *yaml.Node, opts Options) (*graph.Document, error) {
 	}
 	t.build()
 	return t.doc, nil
+}
+
+// badType describes a Type that cannot be a resource type (null, a
+// number, a boolean, an empty string), or is "" for a string.
+func badType(n *yaml.Node) string {
+	switch n.Tag {
+	case "!!null":
+		return "null"
+	case "!!int", "!!float", "!!bool":
+		return n.Value
+	}
+	if strings.TrimSpace(n.Value) == "" {
+		return "''"
+	}
+	return ""
 }
 
 func (t *template) readTransform(n *yaml.Node) {
