@@ -33,6 +33,7 @@ import (
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/internal/regularfile"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -127,15 +128,20 @@ func Find(dir string) (string, bool) {
 	}
 }
 
+// MaxFileSize bounds the config file: it is read like the inputs (a
+// regular file only, never past the cap), so a symlink to /dev/zero or a
+// FIFO named .eks-sg-lint.yaml is an error, not a hang.
+const MaxFileSize = 1 << 20
+
 // Load reads and validates a config file.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := regularfile.Read(path, MaxFileSize)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			return nil, fmt.Errorf("%s: %v", path, pe.Err)
 		}
-		return nil, err
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	abs, _ := filepath.Abs(path)
 	c := &Config{File: path, Dir: filepath.Dir(abs)}
@@ -198,19 +204,25 @@ func (c *Config) validate() error {
 func globRegexp(glob string) *regexp.Regexp {
 	glob = strings.TrimPrefix(filepath.ToSlash(glob), "./")
 	var b strings.Builder
+	skip := 0 // glob[:skip] is consumed
 	if !strings.Contains(glob, "/") {
 		b.WriteString("(?:^|.*/)") // a bare name matches at any depth
 	} else {
 		b.WriteString("^")
 	}
-	for i := 0; i < len(glob); i++ {
-		switch c := glob[i]; {
+	// By character, not byte: a byte of a multi-byte character quoted on
+	// its own is a different character (ü would become \xc3\xbc as two
+	// Latin-1 letters) and never matches.
+	for i, c := range glob {
+		switch {
+		case i < skip:
+			continue
 		case strings.HasPrefix(glob[i:], "**/"):
 			b.WriteString("(?:.*/)?")
-			i += 2
+			skip = i + 3
 		case strings.HasPrefix(glob[i:], "**"):
 			b.WriteString(".*")
-			i++
+			skip = i + 2
 		case c == '*':
 			b.WriteString("[^/]*")
 		case c == '?':

@@ -164,3 +164,24 @@ func TestReadmeExample(t *testing.T) {
 		t.Errorf("README example parsed as %+v", c)
 	}
 }
+
+// On main globRegexp quoted the glob byte by byte, so a pattern with a
+// non-ASCII character never matched.
+func TestGlobsWithNonASCIICharacters(t *testing.T) {
+	c, err := load(t, "exclude: [\"clusters/münchen/**\", \"*-日本.yaml\", \"ö?.json\"]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rel, want := range map[string]bool{
+		"clusters/münchen/a.yaml": true,
+		"clusters/munchen/a.yaml": false,
+		"x/prod-日本.yaml":          true,
+		"prod-日本.yml":             false,
+		"öä.json":                 true, // ? is one character, not one byte
+		"öaa.json":                false,
+	} {
+		if got := c.Excluded(filepath.Join(c.Dir, rel)); got != want {
+			t.Errorf("Excluded(%s) = %v, want %v", rel, got, want)
+		}
+	}
+}

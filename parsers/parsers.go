@@ -6,6 +6,8 @@ package parsers
 import (
 	"bytes"
 	"errors"
+	"path"
+	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 	"github.com/eks-sg-lint/eks-sg-lint/parsers/awsjson"
@@ -13,6 +15,7 @@ import (
 	"github.com/eks-sg-lint/eks-sg-lint/parsers/eksctl"
 	"github.com/eks-sg-lint/eks-sg-lint/parsers/terraform"
 	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // Options are the user's inputs that parsers need.
@@ -26,24 +29,33 @@ type Result struct {
 	// Format names the recognised format ("cloudformation"), or "" when the
 	// file is not one the tool reads.
 	Format string
-	Docs   []*graph.Document
-	Notes  []graph.Notification
+	// Ours says the file is one of the tool's inputs: a format was
+	// recognised, or (when parsing failed) its content carries the markers
+	// of one (see Ours). A broken file that is ours is an error; one that is
+	// not (a Helm template, a JSONC tsconfig) is skipped.
+	Ours  bool
+	Docs  []*graph.Document
+	Notes []graph.Notification
 }
 
 // FileError is an error at a position of a file (Line 0 when unknown).
 type FileError = yamltree.Error
 
-// Parse reads one file's bytes. file is the name used in locations.
-func Parse(file string, data []byte, opts Options) (Result, error) {
-	var res Result
-	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
-	isJSON := len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')
-	docs, warnings, err := yamltree.Parse(data, yamltree.Options{JSON: isJSON})
+// Parse reads one file's bytes. file is the name used in locations; its
+// extension decides only whether a file starting with '{' may be YAML.
+func Parse(file string, data []byte, opts Options) (res Result, err error) {
+	data, err = decode(data)
+	if err != nil {
+		res.Ours = Ours(data)
+		return res, positioned(err)
+	}
+	docs, warnings, asYAML, err := parseTree(file, data)
 	for _, w := range warnings {
 		res.Notes = append(res.Notes, graph.Notification{Level: "warning", Message: w.Msg,
 			Loc: graph.Location{File: file, Line: w.Line, Column: w.Column}})
 	}
 	if err != nil {
+		res.Ours = Ours(data)
 		return res, positioned(err)
 	}
 	for _, d := range docs {
@@ -66,15 +78,46 @@ func Parse(file string, data []byte, opts Options) (Result, error) {
 		default:
 			continue
 		}
+		res.Ours = true
 		if err != nil {
 			return res, positioned(err)
 		}
 		res.Docs = append(res.Docs, doc)
 	}
-	if len(res.Docs) > 0 {
-		res.Docs[0].Suppressions = append(res.Docs[0].Suppressions, commentSuppressions(file, data)...)
+	if len(res.Docs) > 0 && asYAML {
+		// JSON has no comments: only CloudFormation Metadata and the config
+		// file suppress there.
+		sups, notes := commentSuppressions(file, data, docs)
+		res.Docs[0].Suppressions = append(res.Docs[0].Suppressions, sups...)
+		res.Notes = append(res.Notes, notes...)
 	}
 	return res, nil
+}
+
+// parseTree parses data as strict JSON when it starts like JSON, else as
+// YAML. The JSON path is an optimisation and a strictness check for JSON
+// files: a file not named .json that fails it (YAML flow style, JSON with
+// a '#' comment in a .yaml file) is read as YAML. asYAML says which parser
+// gave the tree (only YAML has comments).
+func parseTree(file string, data []byte) (docs []*yaml.Node, warnings []yamltree.Warning, asYAML bool, err error) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	if len(trimmed) == 0 || trimmed[0] != '{' && trimmed[0] != '[' {
+		docs, warnings, err = yamltree.Parse(data, yamltree.Options{})
+		return docs, warnings, true, err
+	}
+	docs, warnings, err = yamltree.Parse(data, yamltree.Options{JSON: true})
+	ext := strings.ToLower(path.Ext(file))
+	if err == nil || ext == ".json" {
+		return docs, warnings, false, err
+	}
+	yDocs, yWarnings, yErr := yamltree.Parse(data, yamltree.Options{})
+	if yErr == nil {
+		return yDocs, yWarnings, true, nil
+	}
+	if ext == ".yaml" || ext == ".yml" {
+		return nil, yWarnings, true, yErr // what the author meant to write
+	}
+	return nil, warnings, false, err
 }
 
 // positioned turns a parser's error into a FileError, keeping its position

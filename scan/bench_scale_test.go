@@ -110,7 +110,7 @@ func BenchmarkScaleParseFloor(b *testing.B) {
 // parseOnly finds, reads and parses every file as Run does, and returns
 // how many parsed.
 func parseOnly(b *testing.B, dir string) int {
-	inputs, errs := collect([]string{dir}, dir)
+	inputs, errs, _ := collect([]string{dir}, dir)
 	if len(errs) != 0 {
 		b.Fatal(errs)
 	}

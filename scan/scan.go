@@ -6,7 +6,6 @@ package scan
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/internal/regularfile"
 	"github.com/eks-sg-lint/eks-sg-lint/parsers"
 	"github.com/eks-sg-lint/eks-sg-lint/report"
 )
@@ -69,9 +69,11 @@ type input struct {
 }
 
 type parsed struct {
-	in     input
-	res    parsers.Result
-	err    *report.FileError
+	in  input
+	res parsers.Result
+	err *report.FileError
+	// ignore: the file is not scanned (not ours, or too large when
+	// walked); res.Notes may say why.
 	ignore bool
 }
 
@@ -95,7 +97,7 @@ func Run(paths []string, opts Options) *report.Report {
 		}
 		rep.Roots = append(rep.Roots, DisplayPath(abs, wd))
 	}
-	inputs, errs := collect(paths, wd)
+	inputs, errs, walkNotes := collect(paths, wd)
 	if opts.Exclude != nil {
 		kept := inputs[:0]
 		for _, in := range inputs {
@@ -131,22 +133,15 @@ func Run(paths []string, opts Options) *report.Report {
 	wg.Wait()
 
 	var docs []*graph.Document
-	var notes []graph.Notification
+	notes := walkNotes
 	for _, p := range results {
+		notes = append(notes, p.res.Notes...)
 		if p.ignore {
 			continue
 		}
-		notes = append(notes, p.res.Notes...)
 		if p.err != nil {
 			rep.Errors = append(rep.Errors, *p.err)
 			rep.Files = append(rep.Files, p.in.display)
-			continue
-		}
-		if p.res.Format == "" {
-			if p.in.explicit {
-				notes = append(notes, graph.Notification{Level: "note", Loc: graph.Location{File: p.in.display},
-					Message: "not a CloudFormation template; skipped"})
-			}
 			continue
 		}
 		rep.Files = append(rep.Files, p.in.display)
@@ -182,26 +177,22 @@ func parseOne(in input, opts Options) (p parsed) {
 	if limit <= 0 {
 		limit = DefaultMaxFileSize
 	}
-	f, err := os.Open(in.abs)
-	if err != nil {
-		p.err = &report.FileError{Loc: graph.Location{File: in.display}, Message: describe(err)}
-		return p
-	}
-	defer f.Close() //nolint:errcheck // opened read-only
-	data, err := readAtMost(f, limit+1)
-	if err != nil {
-		p.err = &report.FileError{Loc: graph.Location{File: in.display}, Message: describe(err)}
-		return p
-	}
-	if int64(len(data)) > limit {
-		msg := fmt.Sprintf("file is larger than %d bytes; raise --max-file-size to scan it", limit)
+	data, err := regularfile.Read(in.abs, limit)
+	var tooLarge *regularfile.TooLargeError
+	switch {
+	case errors.As(err, &tooLarge):
+		msg := err.Error() + "; raise --max-file-size to scan it"
 		if !in.explicit {
 			// Large data files in a walked folder are not templates people
 			// write; say so only with -v.
 			p.res.Notes = []graph.Notification{{Level: "note", Loc: graph.Location{File: in.display}, Message: msg + "; skipped"}}
+			p.ignore = true
 			return p
 		}
 		p.err = &report.FileError{Loc: graph.Location{File: in.display}, Message: msg}
+		return p
+	case err != nil:
+		p.err = &report.FileError{Loc: graph.Location{File: in.display}, Message: describe(err)}
 		return p
 	}
 	params := opts.Params
@@ -218,62 +209,39 @@ func parseOne(in input, opts Options) (p parsed) {
 	}
 	res, err := parsers.Parse(in.display, data, parsers.Options{Params: params})
 	p.res = res
-	if err != nil {
-		if !in.explicit && res.Format == "" && !looksLikeIaC(in.abs, data) {
-			// A broken file that is not ours (a CI workflow, a Helm chart
-			// with template syntax) in a walked folder is not our error.
-			p.ignore = true
-			return p
+	if err == nil && res.Format == "" {
+		// Not ours: its duplicate keys are none of our business either.
+		p.res.Notes = nil
+		if in.explicit {
+			p.res.Notes = []graph.Notification{{Level: "note", Loc: graph.Location{File: in.display},
+				Message: "not a CloudFormation template, eksctl config or AWS CLI output; skipped"}}
 		}
+		p.ignore = true
+		return p
+	}
+	if err != nil {
 		var fe *parsers.FileError
 		loc := graph.Location{File: in.display}
 		msg := err.Error()
 		if errors.As(err, &fe) {
 			loc.Line, loc.Column, msg = fe.Line, fe.Column, fe.Msg
 		}
+		if !res.Ours {
+			// A broken file that is not ours (a Helm template, a JSONC
+			// tsconfig.json, a workflow with template syntax): pre-commit
+			// names every staged .yaml and .json, so even a named one is
+			// skipped, with a word; a walked one silently.
+			p.res.Notes = nil
+			if in.explicit {
+				p.res.Notes = []graph.Notification{{Level: "note", Loc: loc,
+					Message: "does not parse (" + msg + ") and is not a CloudFormation template, eksctl config or AWS CLI output; skipped"}}
+			}
+			p.ignore = true
+			return p
+		}
 		p.err = &report.FileError{Loc: loc, Message: msg}
 	}
 	return p
-}
-
-// readAtMost reads up to n bytes of f into a buffer sized from the file's
-// size (io.ReadAll would start at 512 bytes and copy as it doubles).
-func readAtMost(f *os.File, n int64) ([]byte, error) {
-	size := int64(512)
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() < n {
-		size = st.Size() + 1 // one more byte, to see EOF without growing
-	}
-	data := make([]byte, 0, size)
-	r := io.LimitReader(f, n)
-	for {
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
-		m, err := r.Read(data[len(data):cap(data)])
-		data = data[:len(data)+m]
-		if err == io.EOF {
-			return data, nil
-		}
-		if err != nil {
-			return data, err
-		}
-	}
-}
-
-// looksLikeIaC is a cheap guess, for files that fail to parse, whether the
-// user meant them as input: broken templates must be reported, broken
-// unrelated YAML must not.
-func looksLikeIaC(path string, data []byte) bool {
-	s := string(data)
-	if len(s) > 64<<10 {
-		s = s[:64<<10]
-	}
-	for _, marker := range []string{"AWSTemplateFormatVersion", "Resources:", "\"Resources\"", "AWS::", "eksctl.io/", "SecurityGroups", "\"cluster\""} {
-		if strings.Contains(s, marker) {
-			return true
-		}
-	}
-	return strings.HasSuffix(path, ".template")
 }
 
 func describe(err error) string {
@@ -285,9 +253,12 @@ func describe(err error) string {
 }
 
 // collect expands paths into files, each once, in sorted order.
-func collect(paths []string, wd string) ([]input, []report.FileError) {
+// Walked files that are not regular are left out with a notification;
+// named ones are kept, for parseOne to report as errors.
+func collect(paths []string, wd string) ([]input, []report.FileError, []graph.Notification) {
 	var out []input
 	var errs []report.FileError
+	var notes []graph.Notification
 	seen := map[string]bool{}
 	// add records a file once; real is its path with every symlink
 	// resolved, or "" to resolve it here.
@@ -340,14 +311,32 @@ func collect(paths []string, wd string) ([]input, []report.FileError) {
 				}
 				return nil
 			}
+			if !extensions[strings.ToLower(filepath.Ext(path))] {
+				return nil
+			}
 			// Symlinks to folders are not followed (no loops); symlinks
-			// to files are read like files.
+			// to files are read like files. Anything else that is not a
+			// regular file (a FIFO would block the scan, a device never
+			// end) is skipped with a word.
+			skip := func(why string) {
+				notes = append(notes, graph.Notification{Level: "warning",
+					Loc: graph.Location{File: DisplayPath(path, wd)}, Message: why + "; skipped"})
+			}
 			real := ""
 			if d.Type()&fs.ModeSymlink != 0 {
-				if st, err := os.Stat(path); err != nil || st.IsDir() {
+				st, err := os.Stat(path)
+				switch {
+				case err != nil:
+					skip("symbolic link to nothing readable (" + describe(err) + ")")
+					return nil
+				case st.IsDir():
+					return nil
+				case !st.Mode().IsRegular():
+					skip("symbolic link to a " + regularfile.Kind(st.Mode()) + ", not a regular file")
 					return nil
 				}
 			} else if !d.Type().IsRegular() {
+				skip("not a regular file (" + regularfile.Kind(d.Type()) + ")")
 				return nil
 			} else if rootResolved {
 				// Under a resolved root, WalkDir only descends into real
@@ -355,9 +344,7 @@ func collect(paths []string, wd string) ([]input, []report.FileError) {
 				// path, without one lstat per path element.
 				real = walked
 			}
-			if extensions[strings.ToLower(filepath.Ext(path))] {
-				add(path, real, false)
-			}
+			add(path, real, false)
 			return nil
 		})
 		if err != nil {
@@ -365,7 +352,7 @@ func collect(paths []string, wd string) ([]input, []report.FileError) {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].display < out[j].display })
-	return out, errs
+	return out, errs, notes
 }
 
 // DisplayPath names a file in output: relative to wd with forward slashes

@@ -131,7 +131,7 @@ func collectWithin(t *testing.T, paths []string, wd string) ([]input, []string) 
 	}
 	done := make(chan res, 1)
 	go func() {
-		in, errs := collect(paths, wd)
+		in, errs, _ := collect(paths, wd)
 		var es []string
 		for _, e := range errs {
 			es = append(es, e.Loc.String()+": "+e.Message)

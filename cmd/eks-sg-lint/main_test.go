@@ -671,7 +671,7 @@ func TestExplicitNonTemplateNotified(t *testing.T) {
 		if r.code != 0 || r.stderr != "" {
 			t.Errorf("%s: %v", name, r)
 		}
-		if !strings.Contains(r.stdout, name+": note: not a CloudFormation template; skipped") {
+		if !strings.Contains(r.stdout, name+": note: not a CloudFormation template, eksctl config or AWS CLI output; skipped") {
 			t.Errorf("-v does not say %s was skipped:\n%v", name, r)
 		}
 		r = runCLI(t, name)
