@@ -49,7 +49,8 @@ func Parse(file string, data []byte, opts Options) (res Result, err error) {
 		res.Ours = Ours(data)
 		return res, positioned(err)
 	}
-	docs, warnings, asYAML, err := parseTree(file, data)
+	var ends yamltree.Ends // where JSON values end, for locations
+	docs, warnings, asYAML, err := parseTree(file, data, &ends)
 	for _, w := range warnings {
 		res.Notes = append(res.Notes, graph.Notification{Level: "warning", Message: w.Msg,
 			Loc: graph.Location{File: file, Line: w.Line, Column: w.Column}})
@@ -82,6 +83,7 @@ func Parse(file string, data []byte, opts Options) (res Result, err error) {
 		if err != nil {
 			return res, positioned(err)
 		}
+		fillEnds(doc, ends)
 		res.Docs = append(res.Docs, doc)
 	}
 	if len(res.Docs) > 0 && asYAML {
@@ -99,17 +101,20 @@ func Parse(file string, data []byte, opts Options) (res Result, err error) {
 // files: a file not named .json that fails it (YAML flow style, JSON with
 // a '#' comment in a .yaml file) is read as YAML. asYAML says which parser
 // gave the tree (only YAML has comments).
-func parseTree(file string, data []byte) (docs []*yaml.Node, warnings []yamltree.Warning, asYAML bool, err error) {
+//
+// ends receives the end positions of the JSON tree (none for YAML).
+func parseTree(file string, data []byte, ends *yamltree.Ends) (docs []*yaml.Node, warnings []yamltree.Warning, asYAML bool, err error) {
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if len(trimmed) == 0 || trimmed[0] != '{' && trimmed[0] != '[' {
 		docs, warnings, err = yamltree.Parse(data, yamltree.Options{})
 		return docs, warnings, true, err
 	}
-	docs, warnings, err = yamltree.Parse(data, yamltree.Options{JSON: true})
+	docs, warnings, err = yamltree.Parse(data, yamltree.Options{JSON: true, Ends: ends})
 	ext := strings.ToLower(path.Ext(file))
 	if err == nil || ext == ".json" {
 		return docs, warnings, false, err
 	}
+	*ends = nil // read as YAML: its positions are the tree's
 	yDocs, yWarnings, yErr := yamltree.Parse(data, yamltree.Options{})
 	if yErr == nil {
 		return yDocs, yWarnings, true, nil

@@ -89,7 +89,7 @@ func FuzzParse(f *testing.F) {
 		if yerr != nil || bytes.ContainsAny(data, "\u0085\u2028\u2029") {
 			return
 		}
-		jdoc, err := jsonTree(data)
+		jdoc, err := jsonTree(data, nil)
 		if err != nil {
 			t.Fatalf("fallback failed on valid JSON: %v", err)
 		}
@@ -151,7 +151,7 @@ func BenchmarkParse(b *testing.B) {
 			for b.Loop() {
 				var err error
 				if bc.name == "json-fallback" {
-					_, err = jsonTree(data)
+					_, err = jsonTree(data, nil)
 				} else {
 					_, _, err = Parse(data, Options{JSON: bc.json})
 				}

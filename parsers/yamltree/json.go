@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
 )
 
 // parseJSON validates data strictly as JSON, then builds the node tree
@@ -32,15 +34,32 @@ import (
 // the two trees are the same (TestJSONFallbackMatchesYAML, and FuzzParse
 // checks it on every input), and jsonTree builds it in about two thirds of
 // the time (docs/performance.md).
-func parseJSON(data []byte) ([]*yaml.Node, error) {
+func parseJSON(data []byte, ends *Ends) ([]*yaml.Node, error) {
 	if !json.Valid(data) {
 		return nil, jsonError(data)
 	}
-	doc, err := jsonTree(data)
+	doc, err := jsonTree(data, ends)
 	if err != nil {
 		return nil, err
 	}
 	return []*yaml.Node{doc}, nil
+}
+
+// Pos is a 1-based line and column (in code points).
+type Pos struct{ Line, Column int }
+
+// Ends maps where a JSON value starts to where it ends (just after its
+// closing bracket or quote), for the values whose end Loc cannot derive
+// from the node tree: mappings and sequences, and strings whose escapes
+// make them longer in the file than their value. In JSON no two values
+// start at the same place, so the start identifies the value.
+type Ends map[Pos]Pos
+
+// Fill sets the end of loc when loc is where a value of the table starts.
+func (e Ends) Fill(loc *graph.Location) {
+	if end, ok := e[Pos{loc.Line, loc.Column}]; ok && loc.Line > 0 {
+		loc.EndLine, loc.EndColumn = end.Line, end.Column
+	}
 }
 
 // jsonError positions the syntax error json.Valid found.
@@ -69,12 +88,23 @@ func jsonError(data []byte) error {
 // scalars, and numbers, booleans and null as plain scalars kept as written,
 // every node positioned like yaml.v3 (1-based line, column in code points).
 // data must be valid JSON. The loop is iterative, so depth is not a concern.
-func jsonTree(data []byte) (*yaml.Node, error) {
+//
+// When ends is not nil, it receives the end positions the tree cannot hold.
+func jsonTree(data []byte, ends *Ends) (*yaml.Node, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	cur := cursor{data: data, line: 1, col: 1}
 	doc := &yaml.Node{Kind: yaml.DocumentNode}
 	stack := []*yaml.Node{doc}
+	if ends != nil && *ends == nil {
+		*ends = Ends{}
+	}
+	// setEnd records the end of n, which ends where the last token read
+	// ends (InputOffset).
+	setEnd := func(n *yaml.Node) {
+		cur.advance(int(dec.InputOffset()))
+		(*ends)[Pos{n.Line, n.Column}] = Pos{cur.line, cur.col}
+	}
 	for {
 		// InputOffset is the end of the previous token; the next one starts
 		// after whitespace and the ',' or ':' that Token consumes silently.
@@ -98,6 +128,9 @@ func jsonTree(data []byte) (*yaml.Node, error) {
 			case '[':
 				n = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
 			default:
+				if ends != nil {
+					setEnd(stack[len(stack)-1])
+				}
 				stack = stack[:len(stack)-1]
 				continue
 			}
@@ -115,6 +148,11 @@ func jsonTree(data []byte) (*yaml.Node, error) {
 		}
 		cur.advance(start)
 		n.Line, n.Column = cur.line, cur.col
+		// Loc takes a string's end from its value: without escapes the
+		// file holds the value and two quotes, with escapes more.
+		if ends != nil && n.Style == yaml.DoubleQuotedStyle && int(dec.InputOffset())-start != len(n.Value)+2 {
+			setEnd(n)
+		}
 		parent := stack[len(stack)-1]
 		parent.Content = append(parent.Content, n)
 		if n.Kind != yaml.ScalarNode {

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/eks-sg-lint/eks-sg-lint/graph"
 )
 
 // sameTree reports the first difference between two node trees in kind,
@@ -67,7 +70,7 @@ func TestJSONFallbackMatchesYAML(t *testing.T) {
 			if err != nil || len(ydocs) != 1 {
 				t.Fatalf("yaml.v3: %d docs, %v", len(ydocs), err)
 			}
-			jdoc, err := jsonTree([]byte(in))
+			jdoc, err := jsonTree([]byte(in), nil)
 			if err != nil {
 				t.Fatalf("fallback: %v", err)
 			}
@@ -116,5 +119,36 @@ func TestJSONYAMLRejects(t *testing.T) {
 				t.Errorf("value = %q %s at line %d, want %q", v.Value, v.Tag, v.Line, tc.want)
 			}
 		})
+	}
+}
+
+// TestJSONEnds: the end of every mapping and sequence (just after its
+// bracket) and of strings with escapes (after the closing quote, in code
+// points); strings without escapes are left to Loc.
+func TestJSONEnds(t *testing.T) {
+	src := "{\"a\": [1, {\"b\": \"x\"}],\n \"c\": {\n  \"d\": \"\\u00e9\\n\", \"é\": \"é\"\n }\n}\n"
+	var ends Ends
+	if _, _, err := Parse([]byte(src), Options{JSON: true, Ends: &ends}); err != nil {
+		t.Fatal(err)
+	}
+	want := Ends{
+		{1, 1}:  {5, 2},  // the whole document
+		{1, 7}:  {1, 22}, // [1, {"b": "x"}]
+		{1, 11}: {1, 21}, // {"b": "x"}
+		{2, 7}:  {4, 3},  // {"d": …}
+		{3, 8}:  {3, 18}, // "\u00e9\n"
+	}
+	if !reflect.DeepEqual(ends, want) {
+		t.Errorf("ends %v, want %v", ends, want)
+	}
+	loc := graph.Location{File: "x.json", Line: 3, Column: 8, EndLine: 3, EndColumn: 12}
+	ends.Fill(&loc)
+	if loc.EndLine != 3 || loc.EndColumn != 18 {
+		t.Errorf("Fill gave %+v", loc)
+	}
+	// YAML input: nothing recorded.
+	var none Ends
+	if _, _, err := Parse([]byte("a: {b: 1}\n"), Options{Ends: &none}); err != nil || len(none) != 0 {
+		t.Errorf("YAML: ends %v, err %v", none, err)
 	}
 }

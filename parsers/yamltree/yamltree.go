@@ -60,6 +60,9 @@ type Options struct {
 	// JSON says the input is JSON (a .json file, or content starting with
 	// '{' or '['): it is validated strictly with encoding/json first.
 	JSON bool
+	// Ends, when not nil and the input is JSON, receives the end positions
+	// of the values whose end the node tree cannot give (see Ends.Fill).
+	Ends *Ends
 }
 
 const (
@@ -96,7 +99,7 @@ func Parse(data []byte, opts Options) ([]*yaml.Node, []Warning, error) {
 	var docs []*yaml.Node
 	var err error
 	if opts.JSON {
-		docs, err = parseJSON(data)
+		docs, err = parseJSON(data, opts.Ends)
 	} else {
 		docs, err = parseYAML(data)
 	}
