@@ -40,9 +40,10 @@ type offlineEnv struct {
 	aws  []string // files and folders the scan must not touch
 }
 
-// newOfflineEnv builds the binary into a temporary folder and makes a fake
-// HOME with ~/.aws/credentials and ~/.aws/config, plus three more AWS files
-// named by the variables the AWS SDKs and CLI read.
+// newOfflineEnv takes the binary every test of the package shares
+// (linterBinary: built once) and makes a fake HOME with ~/.aws/credentials
+// and ~/.aws/config, plus three more AWS files named by the variables the
+// AWS SDKs and CLI read.
 func newOfflineEnv(t *testing.T) *offlineEnv {
 	t.Helper()
 	root, err := filepath.Abs("..")
@@ -53,12 +54,7 @@ func newOfflineEnv(t *testing.T) *offlineEnv {
 		t.Fatalf("module root not found above the test folder: %v", err)
 	}
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "bin", "eks-sg-lint")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/eks-sg-lint")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/eks-sg-lint: %v\n%s", err, out)
-	}
+	bin := linterBinary(t)
 
 	home := filepath.Join(tmp, "home")
 	dotAWS := filepath.Join(home, ".aws")
