@@ -50,8 +50,8 @@ func runNodeGroupWithoutClusterSG(p *Pass) {
 			continue
 		}
 		fix := "aws eks describe-cluster --query cluster.resourcesVpcConfig.clusterSecurityGroupId"
-		if c.Defined && c.Resource != "" {
-			fix = fmt.Sprintf("!GetAtt %s.ClusterSecurityGroupId", c.Resource)
+		if ref := graph.ClusterSGReference(c); ref != "" {
+			fix = ref
 		}
 		p.Reportf(about(clusterIdentity(c), nodeGroupIdentity(ng)), ng.SGsLoc, []Related{{Loc: ng.Loc, Message: fmt.Sprintf("node group %q", ng.Name)}},
 			"%s does not carry the cluster security group (its groups: %s); AWS recommends adding it to every node group (%s).",

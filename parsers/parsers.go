@@ -155,6 +155,17 @@ func IsTerraformFile(path string) bool { return terraform.IsTerraformFile(path) 
 // ParseTerraform reads folders of Terraform files; each folder that no
 // other one calls as a local module is a root module.
 func ParseTerraform(dirs []string, opts TerraformOptions) []terraform.Result {
-	return terraform.Scan(dirs, terraform.Options{FS: terraform.OSFS{MaxSize: opts.MaxSize},
+	res := terraform.Scan(dirs, terraform.Options{FS: terraform.OSFS{MaxSize: opts.MaxSize},
 		Display: opts.Display, Vars: opts.Vars, VarFiles: opts.VarFiles})
+	for _, r := range res {
+		if r.Doc == nil {
+			continue
+		}
+		for _, f := range r.Files {
+			if data, ok := r.Sources[f]; ok {
+				r.Doc.Suppressions = append(r.Doc.Suppressions, commentSuppressions(f, data)...)
+			}
+		}
+	}
+	return res
 }

@@ -97,8 +97,11 @@ type Result struct {
 	Doc *graph.Document
 	// Files are the files read (display names), the root's and its local
 	// modules'.
-	Files  []string
-	Errors []FileError
+	Files []string
+	// Sources are the bytes of the .tf files read, by display name (for
+	// `# eks-sg-lint:ignore` comments).
+	Sources map[string][]byte
+	Errors  []FileError
 	Notes  []graph.Notification
 }
 

@@ -1,0 +1,99 @@
+# Near miss: the nodes' group gets the cluster tag from the provider's
+# default_tags, which the AWS provider puts on every resource it creates.
+provider "aws" {
+  region = "eu-west-1"
+  default_tags {
+    tags = {
+      "kubernetes.io/cluster/prod" = "owned"
+    }
+  }
+}
+
+resource "aws_eks_cluster" "prod" {
+  name     = "prod"
+  role_arn = "arn:aws:iam::111122223333:role/eks"
+  version  = "1.30"
+  vpc_config {
+    subnet_ids         = ["subnet-1", "subnet-2"]
+    security_group_ids = [aws_security_group.control_plane.id]
+  }
+}
+
+# The dedicated control-plane group admits the nodes on 443 and may reach
+# them on 443 and 1025-65535.
+resource "aws_security_group" "control_plane" {
+  name   = "prod-control-plane"
+  vpc_id = "vpc-1"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "cp_from_nodes_443" {
+  security_group_id            = aws_security_group.control_plane.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = aws_security_group.nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "cp_to_nodes" {
+  security_group_id            = aws_security_group.control_plane.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 65535
+  referenced_security_group_id = aws_security_group.nodes.id
+}
+
+resource "aws_security_group" "nodes" {
+  name   = "prod-nodes"
+  vpc_id = "vpc-1"
+  ingress {
+    description = "node to node"
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    self        = true
+  }
+  ingress {
+    description     = "control plane to webhooks and kubelet"
+    from_port       = 1025
+    to_port         = 65535
+    protocol        = "tcp"
+    security_groups = [aws_security_group.control_plane.id]
+  }
+  ingress {
+    description     = "control plane to 443"
+    from_port       = 443
+    to_port         = 443
+    protocol        = "tcp"
+    security_groups = [aws_security_group.control_plane.id]
+  }
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_launch_template" "nodes" {
+  name_prefix            = "prod-nodes-"
+  image_id               = "ami-0123456789abcdef0"
+  instance_type          = "m6i.large"
+  vpc_security_group_ids = [aws_security_group.nodes.id] # want: EKSSG026
+  user_data              = base64encode("#!/bin/bash\n/etc/eks/bootstrap.sh prod\n")
+}
+
+resource "aws_autoscaling_group" "nodes" {
+  name                = "prod-nodes"
+  min_size            = 1
+  max_size            = 3
+  vpc_zone_identifier = ["subnet-1", "subnet-2"]
+  launch_template {
+    id      = aws_launch_template.nodes.id
+    version = "$Latest"
+  }
+  tag {
+    key                 = "kubernetes.io/cluster/prod"
+    value               = "owned"
+    propagate_at_launch = true
+  }
+}
