@@ -161,9 +161,9 @@ func ParseTerraform(dirs []string, opts TerraformOptions) []terraform.Result {
 		if r.Doc == nil {
 			continue
 		}
-		for _, f := range r.Files {
-			if data, ok := r.Sources[f]; ok {
-				r.Doc.Suppressions = append(r.Doc.Suppressions, commentSuppressions(f, data)...)
+		for _, c := range r.Comments {
+			if s, ok := parseIgnore(c.File, yamltree.Comment{Line: c.Line, Column: c.Column, Text: c.Text}); ok {
+				r.Doc.Suppressions = append(r.Doc.Suppressions, s)
 			}
 		}
 	}

@@ -150,14 +150,13 @@ func evaluateRoot(l *loader, dir string, opts Options) Result {
 		res.Notes = append(res.Notes, sc.mod.notes...)
 	}
 	res.Notes = append(res.Notes, ev.notes...)
-	res.Sources = map[string][]byte{}
 	for f := range ev.files {
 		res.Files = append(res.Files, f)
-		if IsTerraformFile(f) {
-			res.Sources[f] = l.sources[f]
-		}
 	}
 	sort.Strings(res.Files)
+	for _, f := range res.Files {
+		res.Comments = append(res.Comments, l.comments(f)...)
+	}
 	return res
 }
 

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -350,4 +351,23 @@ func describeErr(err error) string {
 		return s[i+2:]
 	}
 	return s
+}
+
+// comments lists the comments of a native-syntax .tf file, from HCL's own
+// lexer, so a `#` inside a string or heredoc is never taken for one.
+func (l *loader) comments(file string) []Comment {
+	src := l.sources[file]
+	if !strings.HasSuffix(strings.ToLower(file), ".tf") || !bytes.Contains(src, []byte("eks-sg-lint:ignore")) {
+		return nil
+	}
+	tokens, _ := hclsyntax.LexConfig(src, file, hcl.InitialPos)
+	var out []Comment
+	for _, t := range tokens {
+		if t.Type != hclsyntax.TokenComment {
+			continue
+		}
+		out = append(out, Comment{File: file, Line: t.Range.Start.Line, Column: l.column(file, t.Range.Start),
+			Text: strings.TrimRight(string(t.Bytes), "\r\n")})
+	}
+	return out
 }

@@ -98,11 +98,11 @@ type Result struct {
 	// Files are the files read (display names), the root's and its local
 	// modules'.
 	Files []string
-	// Sources are the bytes of the .tf files read, by display name (for
-	// `# eks-sg-lint:ignore` comments).
-	Sources map[string][]byte
-	Errors  []FileError
-	Notes  []graph.Notification
+	// Comments are the real comments of the .tf files read (not text
+	// inside strings or heredocs), for `# eks-sg-lint:ignore`.
+	Comments []Comment
+	Errors   []FileError
+	Notes    []graph.Notification
 }
 
 // IsTerraformFile reports whether a path names a Terraform configuration
@@ -174,4 +174,11 @@ func itoa(n int64) string {
 		b[i] = '-'
 	}
 	return string(b[i:])
+}
+
+// Comment is one comment of a .tf file; Column counts code points.
+type Comment struct {
+	File         string
+	Line, Column int
+	Text         string
 }

@@ -298,3 +298,19 @@ func TestColumnsCountCodePoints(t *testing.T) {
 		t.Errorf("tag value %q", tg.Value.String())
 	}
 }
+
+func TestCommentsAreRealComments(t *testing.T) {
+	res := scanMap(t, map[string]string{"main.tf": `resource "aws_security_group" "g" {
+  description = "# eks-sg-lint:ignore EKSSG031 set by anyone who can edit the group"
+  # eks-sg-lint:ignore EKSSG030 a real one
+  tags = {
+    Note = <<-EOT
+    # eks-sg-lint:ignore EKSSG001 inside a heredoc
+    EOT
+  }
+}
+`}, Options{})
+	if len(res.Comments) != 1 || res.Comments[0].Line != 3 || res.Comments[0].Column != 3 {
+		t.Fatalf("comments %+v, want only the one on line 3", res.Comments)
+	}
+}
