@@ -37,6 +37,19 @@ func (l Level) Rank() int {
 	return 0
 }
 
+// SeverityBand is the range of security-severity scores that agrees with a
+// level, as GitHub code scanning names the scores: error is high (7.0-8.9),
+// warning medium (4.0-6.9), note low (0.1-3.9).
+func SeverityBand(l Level) (low, high float64) {
+	switch l {
+	case LevelError:
+		return 7.0, 8.9
+	case LevelWarning:
+		return 4.0, 6.9
+	}
+	return 0.1, 3.9
+}
+
 // Analyzer is one rule of RULES.md.
 type Analyzer struct {
 	ID    string
@@ -44,7 +57,9 @@ type Analyzer struct {
 	Level Level
 	// Short is one sentence; Full says what is proven; Help says how to fix.
 	Short, Full, Help string
-	// SecuritySeverity is GitHub code scanning's 0.0-10.0 score.
+	// SecuritySeverity is GitHub code scanning's 0.0-10.0 score. It lies
+	// in the band of the rule's level (SeverityBand), so code scanning
+	// never ranks a warning above an error.
 	SecuritySeverity string
 	Tags             []string
 	Run              func(*Pass)

@@ -22,7 +22,7 @@ var InvalidSuppression = register(&Analyzer{
 		"naming an unknown rule silences nothing. A comment may carry an expiry after the rule IDs " +
 		"(`until=2027-03-31`): after that date (UTC) it silences nothing and is reported as expired.",
 	Help:             "Give the suppression a reason after the rule IDs, fix any misspelt rule ID, and fix or renew an expired suppression.",
-	SecuritySeverity: "1.0",
+	SecuritySeverity: "4.0",
 	Tags:             []string{"suppression"},
 	Run:              func(*Pass) {},
 })

@@ -20,7 +20,7 @@ var NodeClusterTagMissing = register(&Analyzer{
 	Help: "Add the tag kubernetes.io/cluster/<cluster-name>: owned to exactly one security group of the " +
 		"node group (usually the node security group), or attach the cluster security group, which EKS " +
 		"tags itself.",
-	SecuritySeverity: "5.0",
+	SecuritySeverity: "7.0",
 	Tags:             []string{"eks", "security-group", "tagging"},
 	Run:              runNodeClusterTagMissing,
 })

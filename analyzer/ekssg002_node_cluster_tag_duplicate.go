@@ -21,7 +21,7 @@ var NodeClusterTagDuplicate = register(&Analyzer{
 		"(\"Multiple tagged security groups found for instance\").",
 	Help: "Remove the kubernetes.io/cluster/<cluster-name> tag from every group but one. When the cluster " +
 		"security group is attached, it already carries the tag: remove it from the other groups.",
-	SecuritySeverity: "5.0",
+	SecuritySeverity: "7.0",
 	Tags:             []string{"eks", "security-group", "tagging"},
 	Run:              runNodeClusterTagDuplicate,
 })

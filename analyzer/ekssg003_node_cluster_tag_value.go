@@ -17,7 +17,7 @@ var NodeClusterTagValue = register(&Analyzer{
 		"value is a known string other than owned (\"shared\" is meant for subnets and other resources " +
 		"several clusters use).",
 	Help:             "Set the tag's value to owned.",
-	SecuritySeverity: "3.0",
+	SecuritySeverity: "4.0",
 	Tags:             []string{"eks", "security-group", "tagging"},
 	Run:              runNodeClusterTagValue,
 })

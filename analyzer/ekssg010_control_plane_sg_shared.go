@@ -17,7 +17,7 @@ var ControlPlaneSGShared = register(&Analyzer{
 		"vpc.securityGroup) of two or more different clusters, in one file or across the files of one scan. " +
 		"Rules added for one cluster's nodes then open or break the other cluster's control plane.",
 	Help:             "Create a separate control-plane security group for each cluster.",
-	SecuritySeverity: "6.5",
+	SecuritySeverity: "7.5",
 	Tags:             []string{"eks", "security-group", "control-plane"},
 	Run:              runControlPlaneSGShared,
 })

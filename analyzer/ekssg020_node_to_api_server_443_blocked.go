@@ -23,7 +23,7 @@ var NodeToAPIServerBlocked = register(&Analyzer{
 	Help: "Add an ingress rule for TCP 443 from the node security group to the control-plane security " +
 		"group, and make sure the node security group's egress allows TCP 443 to it (the default " +
 		"allow-all egress does).",
-	SecuritySeverity: "6.0",
+	SecuritySeverity: "7.0",
 	Tags:             []string{"eks", "security-group", "reachability"},
 	Run:              runNodeToAPIServerBlocked,
 })

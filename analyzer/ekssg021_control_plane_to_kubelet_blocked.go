@@ -16,7 +16,7 @@ var ControlPlaneToKubeletBlocked = register(&Analyzer{
 	Help: "Add an ingress rule on the node security group for TCP 10250 from the control-plane security " +
 		"group (AWS recommends TCP 1025-65535), and an egress rule on the control-plane security group " +
 		"to the node security group if its egress is restricted.",
-	SecuritySeverity: "6.0",
+	SecuritySeverity: "7.0",
 	Tags:             []string{"eks", "security-group", "reachability"},
 	Run:              runControlPlaneToKubeletBlocked,
 })

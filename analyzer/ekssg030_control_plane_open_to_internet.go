@@ -21,7 +21,7 @@ var ControlPlaneOpenToInternet = register(&Analyzer{
 		"publicAccessCidrs.",
 	Help: "Replace the rule's 0.0.0.0/0 or ::/0 source with the node security groups or the specific " +
 		"networks of your clients (bastion, CI runners, VPN).",
-	SecuritySeverity: "7.5",
+	SecuritySeverity: "6.5",
 	Tags:             []string{"eks", "security-group", "control-plane", "exposure"},
 	Run:              runControlPlaneOpenToInternet,
 })

@@ -20,7 +20,7 @@ var NodesOpenToInternet = register(&Analyzer{
 		"no RemoteAccess.SourceSecurityGroups.",
 	Help: "Restrict the source: a bastion or VPN security group or CIDR for SSH (or use SSM Session " +
 		"Manager instead of SSH), and the load balancer's security group for node ports.",
-	SecuritySeverity: "7.5",
+	SecuritySeverity: "6.5",
 	Tags:             []string{"eks", "security-group", "node-group", "exposure"},
 	Run:              runNodesOpenToInternet,
 })
@@ -58,7 +58,7 @@ func runNodesOpenToInternet(p *Pass) {
 				}
 				s := byRule[r]
 				if s == nil {
-					k := siteKey{sg: sg.Key, loc: r.Loc, traffic: r.Traffic()}
+					k := siteKey{sg: sg.Key, loc: r.SiteLoc(), traffic: r.Traffic()}
 					s = byKey[k]
 					if s == nil {
 						s = &site{sg: sg, seen: map[*graph.NodeGroup]bool{}}
@@ -100,6 +100,7 @@ func runNodesOpenToInternet(p *Pass) {
 		case r.Protocol == graph.ProtoAll:
 			fix = "Never admit all traffic from the internet; allow only the ports and sources that need it."
 		}
-		p.Reportf(ids, r.Loc, capNote(s.nodes, s.more, "node groups"), "%s: the nodes are reachable from any address. %s", what, fix)
+		// The line that opens the group: the (first) CIDR.
+		p.Reportf(ids, r.PeerLoc(), capNote(s.nodes, s.more, "node groups"), "%s: the nodes are reachable from any address. %s", what, fix)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -241,4 +242,21 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestSecuritySeverityAgreesWithLevel: code scanning sorts by
+// security-severity, so a warning must never score above an error, nor a
+// note above a warning: each rule's score lies in its level's band.
+func TestSecuritySeverityAgreesWithLevel(t *testing.T) {
+	for _, a := range analyzer.All() {
+		score, err := strconv.ParseFloat(a.SecuritySeverity, 64)
+		if err != nil {
+			t.Errorf("%s: security-severity %q is not a number", a.ID, a.SecuritySeverity)
+			continue
+		}
+		low, high := analyzer.SeverityBand(a.Level)
+		if score < low || score > high {
+			t.Errorf("%s: level %s with security-severity %s, want %.1f-%.1f", a.ID, a.Level, a.SecuritySeverity, low, high)
+		}
+	}
 }

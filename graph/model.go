@@ -112,6 +112,9 @@ type Peer struct {
 	PrefixList Value
 	// Expr is the peer as written, for messages.
 	Expr string
+	// Loc is where the peer is written (the CidrIp line), when the parser
+	// knows it; zero otherwise (then the rule's Loc is the place).
+	Loc Location
 }
 
 // Rule is one permission of a security group.
@@ -132,6 +135,26 @@ type Rule struct {
 	// Resource is the logical ID of a standalone rule resource.
 	Resource string
 	Loc      Location
+	// Site is where the permission that produced the rule is written,
+	// when one permission gives several rules at different places (an
+	// IpPermission with IpRanges and Ipv6Ranges); zero when it is Loc.
+	Site Location
+}
+
+// PeerLoc is where the rule's peer is written, or the rule's place.
+func (r *Rule) PeerLoc() Location {
+	if !r.Peer.Loc.IsZero() {
+		return r.Peer.Loc
+	}
+	return r.Loc
+}
+
+// SiteLoc is where the permission the rule comes from is written.
+func (r *Rule) SiteLoc() Location {
+	if !r.Site.IsZero() {
+		return r.Site
+	}
+	return r.Loc
 }
 
 // SGMember is one group in a list of groups (of a node group, a cluster, an

@@ -83,7 +83,7 @@ func TestMarkdownReadmeExample(t *testing.T) {
 		"## eks-sg-lint 1.2.3\n\n2 findings (1 error, 1 warning) in 1 of 1 file\n\n",
 		"| Level | Rule | Location | Message |\n|---|---|---|---|\n",
 		"| 🔴 error | [EKSSG002](https://github.com/eks-sg-lint/eks-sg-lint/blob/main/docs/rules/EKSSG002.md) | `testdata/examples/cluster-with-nodes.yaml:52` | managed node group \"NodeGroup\" of cluster \"search\": 2 security groups carry tag kubernetes.io/cluster/search (cluster security group of cluster \"search\", NodeSecurityGroup); exactly one must. Remove the tag from NodeSecurityGroup. |\n",
-		"| 🟠 warning | [EKSSG031](https://github.com/eks-sg-lint/eks-sg-lint/blob/main/docs/rules/EKSSG031.md) | `testdata/examples/cluster-with-nodes.yaml:55` | node security group NodeSecurityGroup allows TCP 22 (SSH) from 0.0.0.0/0",
+		"| 🟠 warning | [EKSSG031](https://github.com/eks-sg-lint/eks-sg-lint/blob/main/docs/rules/EKSSG031.md) | `testdata/examples/cluster-with-nodes.yaml:59` | node security group NodeSecurityGroup allows TCP 22 (SSH) from 0.0.0.0/0",
 		"### Security-group flows\n",
 		"#### cluster \"search\"\n\n```mermaid\nflowchart LR\n",
 	} {

@@ -323,19 +323,20 @@ func plus(more ...string) []string {
 }
 
 func TestHostileCloudFormationValues(t *testing.T) {
-	// The Hostile rule starts on line 29; its properties from line 33.
+	// The Hostile rule starts on line 29; its properties from line 33
+	// (EKSSG031 points at its CidrIp, the fourth, on line 36).
 	runHostile(t, []hostile{
 		{name: "base", data: withRule("IpProtocol: tcp", "FromPort: 443", "ToPort: 443", "CidrIp: 10.0.0.0/8"),
 			findings: cfnBaseFindings},
 		{name: "world rule for comparison", data: withRule("IpProtocol: tcp", "FromPort: 80", "ToPort: 80", "CidrIp: 0.0.0.0/0"),
-			findings: plus("29 EKSSG031")},
+			findings: plus("36 EKSSG031")},
 		{name: "ports as strings", data: withRule("IpProtocol: tcp", `FromPort: "80"`, `ToPort: "80"`, "CidrIp: 0.0.0.0/0"),
-			findings: plus("29 EKSSG031")},
+			findings: plus("36 EKSSG031")},
 		{name: "ports as lists", data: withRule("IpProtocol: tcp", "FromPort: [80]", "ToPort: [80, 81]", "CidrIp: 0.0.0.0/0")},
 		{name: "ports as mappings", data: withRule("IpProtocol: tcp", "FromPort: {a: 1}", "ToPort: {}", "CidrIp: 0.0.0.0/0")},
 		{name: "ports as floats", data: withRule("IpProtocol: tcp", "FromPort: 80.0", "ToPort: 8.0e1", "CidrIp: 0.0.0.0/0")},
 		{name: "ports -1 on tcp", data: withRule("IpProtocol: tcp", `FromPort: "-1"`, `ToPort: "-1"`, "CidrIp: 0.0.0.0/0"),
-			findings: plus("29 EKSSG031")},
+			findings: plus("36 EKSSG031")},
 		{name: "ports out of range", data: withRule("IpProtocol: tcp", "FromPort: 70000", "ToPort: 70000", "CidrIp: 0.0.0.0/0")},
 		{name: "ports reversed", data: withRule("IpProtocol: tcp", "FromPort: 443", "ToPort: 22", "CidrIp: 0.0.0.0/0")},
 		{name: "ports huge", data: withRule("IpProtocol: tcp", "FromPort: 99999999999999999999999", "ToPort: -99999999999999999999", "CidrIp: 0.0.0.0/0")},
@@ -347,14 +348,14 @@ func TestHostileCloudFormationValues(t *testing.T) {
 		{name: "protocol a list", data: withRule("IpProtocol: [tcp]", "FromPort: 22", "ToPort: 22", "CidrIp: 0.0.0.0/0")},
 		{name: "protocol missing", data: withRule("FromPort: 22", "ToPort: 22", "CidrIp: 0.0.0.0/0")},
 		{name: "protocol 6 (tcp by number)", data: withRule("IpProtocol: 6", "FromPort: 8080", "ToPort: 8080", "CidrIp: 0.0.0.0/0"),
-			findings: plus("29 EKSSG031")},
+			findings: plus("36 EKSSG031")},
 		{name: "cidr not an address", data: withRule("IpProtocol: -1", "CidrIp: not-a-cidr")},
 		{name: "cidr bad octet", data: withRule("IpProtocol: -1", "CidrIp: 300.1.1.1/8")},
 		{name: "cidr bad prefix", data: withRule("IpProtocol: -1", "CidrIp: 10.0.0.0/99")},
 		{name: "cidr empty", data: withRule("IpProtocol: -1", `CidrIp: ""`)},
 		{name: "cidr a list", data: withRule("IpProtocol: -1", "CidrIp: [0.0.0.0/0]")},
 		{name: "cidr v6 in v4 field", data: withRule("IpProtocol: -1", "CidrIp: ::/0"),
-			findings: plus("29 EKSSG031")},
+			findings: plus("34 EKSSG031")},
 		{name: "GroupId a list", data: strings.Replace(withRule("IpProtocol: -1", "CidrIp: 10.0.0.0/8"), "GroupId: !Ref NodeSecurityGroup", "GroupId: [!Ref NodeSecurityGroup]", 1)},
 		{name: "GroupId a mapping", data: strings.Replace(withRule("IpProtocol: -1", "CidrIp: 10.0.0.0/8"), "GroupId: !Ref NodeSecurityGroup", "GroupId: {a: b}", 1)},
 		{name: "Ref to a list parameter where a group is expected", data: withRule("IpProtocol: -1", "SourceSecurityGroupId: !Ref SGList")},

@@ -133,7 +133,7 @@ func (p *parser) permission(owner graph.SGKey, dir graph.Direction, perm *yaml.N
 	open := false
 	add := func(peer graph.Peer, at *yaml.Node) {
 		r := base
-		r.Peer, r.Loc = peer, p.loc(at)
+		r.Peer, r.Loc, r.Site = peer, p.loc(at), base.Loc
 		out = append(out, &r)
 	}
 	listed := false
@@ -154,6 +154,9 @@ func (p *parser) permission(owner graph.SGKey, dir graph.Direction, perm *yaml.N
 		}
 		for _, e := range entries {
 			peer := p.peer(f.field, e)
+			if v := mapGet(e, f.field); v != nil {
+				peer.Loc = p.loc(v) // the CidrIp itself: the line that opens the group
+			}
 			if peer.Kind == graph.PeerUnknown && e.Kind != yaml.MappingNode {
 				open = true
 			}

@@ -269,6 +269,7 @@ func (t *template) rules(m *yaml.Node, dir graph.Direction, owners []graph.SGMem
 					Message: fmt.Sprintf("%s %q is not a CIDR; the rule's source is unknown", field, s)})
 			}
 		}
+		p.Loc = t.loc(n)
 		addPeer(p, true)
 	}
 	group := func(field string) {
