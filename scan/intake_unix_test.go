@@ -79,3 +79,26 @@ func TestNonRegularFiles(t *testing.T) {
 
 // The config file is read with the same rules (config.Load): see
 // config/config_unix_test.go.
+
+// A FIFO in a Terraform module folder: the module is read by the Terraform
+// loader, which now also reads only regular files (it would block).
+func TestNonRegularTerraformFile(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, companion), tagged)
+	write(t, filepath.Join(dir, "tf", "main.tf"), "variable \"x\" {}\n")
+	if err := syscall.Mkfifo(filepath.Join(dir, "tf", "pipe.tf"), 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	rep := scanWithin(t, []string{companion, "tf"}, Options{WorkDir: dir})
+	checkCompanion(t, rep)
+	found := false
+	for _, e := range rep.Errors {
+		found = found || e.Loc.File == "tf/pipe.tf" && strings.Contains(e.Message, "not a regular file (named pipe)")
+	}
+	for _, n := range rep.Notifications {
+		found = found || n.Loc.File == "tf/pipe.tf" && strings.Contains(n.Message, "not a regular file")
+	}
+	if !found {
+		t.Errorf("no word about tf/pipe.tf: errors %v\n%s", rep.Errors, notesOf(rep))
+	}
+}

@@ -319,6 +319,9 @@ func collect(paths []string, wd string) ([]input, []report.FileError, []graph.No
 			// regular file (a FIFO would block the scan, a device never
 			// end) is skipped with a word.
 			skip := func(why string) {
+				if strings.EqualFold(filepath.Ext(path), ".tf") {
+					return // the Terraform loader reads the folder and reports it
+				}
 				notes = append(notes, graph.Notification{Level: "warning",
 					Loc: graph.Location{File: DisplayPath(path, wd)}, Message: why + "; skipped"})
 			}

@@ -8,7 +8,7 @@
 package terraform
 
 import (
-	"io"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/internal/regularfile"
 )
 
 // FS reads files and folders by operating-system path. The scanner gives
@@ -28,37 +29,19 @@ type FS interface {
 // OSFS reads the real file system, refusing files larger than MaxSize.
 type OSFS struct{ MaxSize int64 }
 
-// ReadFile reads at most MaxSize bytes (an error past that).
+// ReadFile reads at most MaxSize bytes (an error past that). Only regular
+// files are opened: a FIFO named main.tf would block the scan for ever, a
+// device never end (internal/regularfile, as every other input).
 func (o OSFS) ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close() //nolint:errcheck // opened read-only
 	limit := o.MaxSize
 	if limit <= 0 {
 		limit = 8 << 20
 	}
-	buf := make([]byte, 0, 4096)
-	for {
-		if int64(len(buf)) > limit {
-			return nil, errTooLarge(limit)
-		}
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err != nil {
-			if int64(len(buf)) > limit {
-				return nil, errTooLarge(limit)
-			}
-			if err == io.EOF {
-				return buf, nil
-			}
-			return nil, err
-		}
+	data, err := regularfile.Read(path, limit)
+	if errors.Is(err, regularfile.ErrTooLarge) {
+		return nil, errTooLarge(limit)
 	}
+	return data, err
 }
 
 // ReadDir lists a folder.
