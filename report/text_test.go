@@ -210,3 +210,44 @@ func TestWriteGitHubAndMarkdownEscapeUntrustedText(t *testing.T) {
 	}
 	checkNoInjection(t, "markdown", strings.Split(b.String(), "\n"))
 }
+
+// FuzzWriters: whatever a file name or a message holds, the text (with -v),
+// github and markdown writers emit no control character, no legacy
+// "##[command]", and no line an input starts: workflow commands are only
+// the writer's own.
+func FuzzWriters(f *testing.F) {
+	f.Add("a.yaml", "x\n::stop-commands::t")
+	f.Add("::x.yaml", "\x1b[2J\u202e##[error]y")
+	f.Add(" \t::a", "%0A::error::z\r")
+	f.Fuzz(func(t *testing.T, file, msg string) {
+		r := &Report{
+			Findings: []analyzer.Finding{{RuleID: "EKSSG001", Level: analyzer.LevelError, Message: msg,
+				Loc:     graph.Location{File: file, Line: 1, Column: 1},
+				Related: []analyzer.Related{{Loc: graph.Location{File: file, Line: 2}, Message: msg}}}},
+			Notifications: []graph.Notification{{Level: "note", Rule: msg, Message: msg, Loc: graph.Location{File: file}}},
+			Errors:        []FileError{{Loc: graph.Location{File: file, Line: 3}, Message: msg}},
+			Files:         []string{file},
+		}
+		var text, md bytes.Buffer
+		if err := WriteText(&text, r, TextOptions{Verbose: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteMarkdown(&md, r); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(text.String(), "\n"), "\n")
+		if len(lines) != 5 {
+			t.Fatalf("text: %d lines, want 5:\n%q", len(lines), text.String())
+		}
+		checkNoInjection(t, "text", lines)
+		checkNoInjection(t, "markdown", strings.Split(md.String(), "\n"))
+		gh := writeGitHub(t, r)
+		if len(gh) != 2 {
+			t.Fatalf("github: %d lines, want 2: %q", len(gh), gh)
+		}
+		checkNoInjection(t, "github", gh)
+		if e := FileErrorLine(r.Errors[0]); strings.ContainsAny(e, "\n\r\x1b") || strings.HasPrefix(strings.TrimLeft(e, " \t"), "::") {
+			t.Fatalf("FileErrorLine = %q", e)
+		}
+	})
+}
