@@ -137,6 +137,17 @@ func Merge(docs []*Document) *Graph {
 	// control-plane groups so far (rebuilding it for every description is
 	// quadratic when many files describe one cluster).
 	cpSeen := map[*Cluster]map[SGKey]bool{}
+	// A group or rule that several files describe alike (the groups an
+	// eksctl cluster stack creates, modelled from every config of the
+	// cluster) keeps the description of the first file whose node groups
+	// carry the group, else of the first file: a finding about nodes then
+	// points into the config of those nodes, not into another config of
+	// the same cluster. carried holds the groups on the current document's
+	// node groups; sgOnNodes and ruleOnNodes what the kept descriptions
+	// came with.
+	var carried map[SGKey]bool
+	sgOnNodes := map[SGKey]bool{}
+	ruleOnNodes := map[*Rule]bool{}
 	addRule := func(r *Rule) {
 		r.SG = resolve(r.SG)
 		if r.Peer.Kind == PeerSG {
@@ -146,7 +157,16 @@ func Merge(docs []*Document) *Graph {
 		h := ruleHash(seed, key)
 		if first, ok := ruleSeen[h]; !ok {
 			ruleSeen[h] = r
+			if carried[r.SG] {
+				ruleOnNodes[r] = true
+			}
 		} else if first.semanticKey() == key {
+			if carried[r.SG] && !ruleOnNodes[first] {
+				// The same rule in a file whose node groups carry its group:
+				// findings about those nodes point there.
+				first.Loc, first.Resource = r.Loc, r.Resource
+				ruleOnNodes[first] = true
+			}
 			return
 		} else {
 			if hashShared == nil {
@@ -161,9 +181,34 @@ func Merge(docs []*Document) *Graph {
 		sg.Rules = append(sg.Rules, r)
 	}
 	for _, d := range docs {
+		carried = map[SGKey]bool{}
+		for _, ng := range d.NodeGroups {
+			for _, m := range ng.SGs {
+				carried[resolve(m.SG)] = true
+			}
+		}
 		for _, sg := range d.SGs {
 			key := resolve(sg.Key)
 			old := g.SGs[key]
+			if sg.Defined && carried[key] && !sgOnNodes[key] {
+				sgOnNodes[key] = true
+				if old != nil && old.Defined {
+					// Take this description (location, name, tags); the
+					// rules of both stay.
+					sg.Key, sg.Rules, old.Rules = key, old.Rules, sg.Rules
+					if sg.ClusterSGOf == "" {
+						sg.ClusterSGOf = old.ClusterSGOf
+					}
+					if sg.RemoteAccessOf == "" {
+						sg.RemoteAccessOf = old.RemoteAccessOf
+					}
+					g.SGs[key] = sg
+					for _, r := range old.Rules {
+						addRule(r)
+					}
+					continue
+				}
+			}
 			switch {
 			case old == nil:
 				sg.Key = key
