@@ -222,23 +222,38 @@ func (v *view) dynamic(b *hcl.Block) ([]*view, bool) {
 }
 
 // keyRanges locates the keys of an argument written as an object
-// constructor ({ "a" = 1 }), so a tag points at its own line.
+// constructor ({ "a" = 1 }), so a tag points at its own line. An argument
+// that is just a module variable (`tags = var.tags`) is located where the
+// caller writes that variable's value: that is the line to change.
 func (v *view) keyRanges(name string) map[string]hcl.Range {
-	out := map[string]hcl.Range{}
 	if v.body == nil {
-		return out
+		return map[string]hcl.Range{}
 	}
 	v.load()
 	a := v.attrs[name]
 	if a == nil {
+		return map[string]hcl.Range{}
+	}
+	return keyRangesOf(a.Expr, v.s, v.extras, 0)
+}
+
+func keyRangesOf(e hcl.Expression, s *scope, extras map[string]cty.Value, depth int) map[string]hcl.Range {
+	out := map[string]hcl.Range{}
+	if depth > maxModuleDepth {
 		return out
 	}
-	oc, ok := a.Expr.(*hclsyntax.ObjectConsExpr)
+	if st, ok := e.(*hclsyntax.ScopeTraversalExpr); ok && len(st.Traversal) == 2 && st.Traversal.RootName() == "var" && s.parent != nil && s.callArgs != nil {
+		if arg := s.callArgs[attrStep(st.Traversal, 1)]; arg != nil {
+			return keyRangesOf(arg.Expr, s.parent, s.callExtras, depth+1)
+		}
+		return out
+	}
+	oc, ok := e.(*hclsyntax.ObjectConsExpr)
 	if !ok {
 		return out
 	}
 	for _, item := range oc.Items {
-		k := v.s.eval(item.KeyExpr, v.extras)
+		k := s.eval(item.KeyExpr, extras)
 		if k.IsKnown() && !k.IsNull() && k.Type().Equals(cty.String) {
 			out[k.AsString()] = item.KeyExpr.Range()
 		}

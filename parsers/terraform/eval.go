@@ -70,6 +70,11 @@ type scope struct {
 	// the default provider), as this module sees them.
 	defaultTags map[string]*providerTags
 	refs        map[string]*trie
+	// callArgs and callExtras are the module block's arguments and the
+	// variables they are evaluated with, for locating values given to
+	// the module's variables.
+	callArgs   hcl.Attributes
+	callExtras map[string]cty.Value
 }
 
 type providerTags struct {
@@ -794,6 +799,7 @@ func (s *scope) callValue(c *moduleCall) cty.Value {
 			}
 			given[n] = s.eval(a.Expr, x.extras)
 		}
+		cs.callArgs, cs.callExtras = attrs, x.extras
 		cs.setVars(given)
 		cs.setDefaultTags(s.defaultTags, c.providers)
 		cs.evaluateAll()
