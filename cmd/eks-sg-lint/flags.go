@@ -22,6 +22,8 @@ import (
 // Flags for further input kinds are added here, in register and options.
 type inputFlags struct {
 	params     paramFlag
+	vars       paramFlag
+	varFiles   []string
 	configPath string
 	maxSize    int64
 }
@@ -29,6 +31,9 @@ type inputFlags struct {
 func (f *inputFlags) register(fs *pflag.FlagSet) {
 	f.params = paramFlag{}
 	fs.Var(f.params, "param", "CloudFormation parameter value `KEY=VALUE` (repeatable; overrides defaults; AWS::StackName too)")
+	f.vars = paramFlag{}
+	fs.Var(f.vars, "var", "Terraform root-module variable `NAME=VALUE` (repeatable; wins over terraform.tfvars, *.auto.tfvars and --var-file)")
+	fs.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform variables `FILE` (.tfvars or .tfvars.json; repeatable, read in order after terraform.tfvars and *.auto.tfvars)")
 	fs.StringVar(&f.configPath, "config", "", "configuration `FILE` (default: .eks-sg-lint.yaml in the first path's folder or a parent)")
 	fs.Int64Var(&f.maxSize, "max-file-size", scan.DefaultMaxFileSize, "largest file to read, in `bytes`")
 }
@@ -37,7 +42,14 @@ func (f *inputFlags) register(fs *pflag.FlagSet) {
 // file; rules, when set, adjusts the config's rule choices first (the
 // command line wins over the file).
 func (f *inputFlags) options(paths []string, rules *ruleChoice) (scan.Options, error) {
-	opts := scan.Options{Params: f.params, MaxFileSize: f.maxSize, ToolName: "eks-sg-lint", Version: toolVersion()}
+	opts := scan.Options{Params: f.params, MaxFileSize: f.maxSize, ToolName: "eks-sg-lint", Version: toolVersion(),
+		TerraformVars: f.vars}
+	for _, vf := range f.varFiles {
+		if abs, err := filepath.Abs(vf); err == nil {
+			vf = abs
+		}
+		opts.TerraformVarFiles = append(opts.TerraformVarFiles, vf)
+	}
 	cfg, err := loadConfig(f.configPath, paths)
 	if err != nil {
 		return opts, fmt.Errorf("config: %w", err)

@@ -28,13 +28,15 @@ Commands:
   A command is recognised only as the first argument: to scan a file or
   folder named "rules", "explain" or "graph", write ./rules (or put -- first).
 
-Scans CloudFormation templates (YAML or JSON), eksctl ClusterConfig files and
+Scans CloudFormation templates (YAML or JSON), eksctl ClusterConfig files,
 AWS CLI JSON output (describe-security-groups, describe-security-group-rules,
-eks describe-cluster and describe-nodegroup, ec2 describe-instances) in the
+eks describe-cluster and describe-nodegroup, ec2 describe-instances) and
+Terraform (.tf and .tf.json: each folder is a root module, read offline
+with terraform.tfvars, *.auto.tfvars, --var-file and --var) in the
 given files and folders (default "."), links them into one model, follows
 security groups from clusters to node groups, and reports violations of
 AWS's EKS security group requirements with exact file:line positions.
-Folders are walked recursively for .yaml, .yml, .json and .template files
+Folders are walked recursively for .yaml, .yml, .json, .template and .tf files
 (.git, node_modules and vendor are skipped); files of no known format are
 skipped silently unless named explicitly. A .eks-sg-lint.yaml found in the
 first path's folder or a parent configures rules, paths and parameters.
