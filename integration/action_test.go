@@ -703,6 +703,24 @@ func TestActionRelease(t *testing.T) {
 		}
 	})
 
+	t.Run("no version input: the action's own release tag", func(t *testing.T) {
+		rs := newReleaseServer(t, testReleaseVersion, real)
+		ws := workspace(t, true)
+		res := runAction(t, runOptions{workspace: ws, noGo: true, actionRef: testReleaseVersion, env: map[string]string{"EKS_SG_LINT_RELEASE_BASE_URL": rs.url}})
+		if res.exitCode != 0 || res.steps["fetch"]["fetched"] != "true" || usedSetupGo(res) {
+			t.Fatalf("exit %d in %q, fetched %q, setup-go %v; want the tag's release downloaded\n%s%s", res.exitCode, res.failedStep, res.steps["fetch"]["fetched"], usedSetupGo(res), res.stdout, res.stderr)
+		}
+		if got := rs.asked(); !slices.Equal(got, []string{sumsPath, assetPath}) {
+			t.Errorf("requests %q, want the checksums then the archive", got)
+		}
+		if key := res.steps["prepare"]["cache-key"]; !strings.Contains(key, "-src-") {
+			t.Errorf("cache key %q: want the checkout's (the release is that checkout built)", key)
+		}
+		if !strings.Contains(res.stderr, "eks-sg-lint "+testReleaseVersion+"\n") {
+			t.Errorf("the binary run is not the release's:\n%s", res.stderr)
+		}
+	})
+
 	t.Run("checksum mismatch stops the action", func(t *testing.T) {
 		tampered := maps.Clone(real)
 		tampered[asset] = append(slices.Clone(real[asset]), 0)
