@@ -32,6 +32,7 @@ import (
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/internal/safetext"
 )
 
 // noClustersText is what a diagram says when the scan found no cluster.
@@ -424,7 +425,10 @@ var mermaidEscaper = strings.NewReplacer(
 	"\r\n", " ", "\r", " ", "\n", " ",
 )
 
-func mermaidText(s string) string { return mermaidEscaper.Replace(s) }
+// mermaidText is untrusted text in a label: safetext.Line first (control
+// characters and line breaks become visible escapes, as in every channel),
+// then Mermaid's own escaping.
+func mermaidText(s string) string { return mermaidEscaper.Replace(safetext.Line(s)) }
 
 func mermaidLabel(lines []string) string {
 	esc := make([]string, len(lines))
@@ -446,10 +450,9 @@ func mermaidStyle(s edgeState) string {
 // Markdown summary draws each cluster in a fence of its own.
 func writeMermaid(b *strings.Builder, d clusterDiagram) {
 	b.WriteString("flowchart LR\n")
-	oneLine := strings.NewReplacer("\r", " ", "\n", " ")
-	b.WriteString("  %% " + oneLine.Replace(d.title) + "\n")
+	b.WriteString("  %% " + safetext.Line(d.title) + "\n")
 	if d.omitted != "" {
-		b.WriteString("  %% " + oneLine.Replace(d.omitted) + "\n")
+		b.WriteString("  %% " + safetext.Line(d.omitted) + "\n")
 	}
 	byState := map[edgeState][]string{}
 	writeMermaidBody(b, d, "  ", 0, byState)
@@ -477,7 +480,7 @@ func writeMermaidDoc(b *strings.Builder, ds []clusterDiagram) {
 		secStates := map[edgeState][]string{}
 		fmt.Fprintf(&sec, "  subgraph c%d[%s]\n", d.n, mermaidLabel([]string{d.title}))
 		if d.omitted != "" {
-			sec.WriteString("    %% " + strings.NewReplacer("\r", " ", "\n", " ").Replace(d.omitted) + "\n")
+			sec.WriteString("    %% " + safetext.Line(d.omitted) + "\n")
 		}
 		writeMermaidBody(&sec, d, "    ", edges, secStates)
 		sec.WriteString("  end\n")
@@ -551,15 +554,19 @@ func writeDOT(b *strings.Builder, ds []clusterDiagram) {
 	b.WriteString("  edge [fontname=\"Helvetica\"];\n")
 	for _, d := range ds {
 		fmt.Fprintf(b, "\n  subgraph cluster_%d {\n", d.n)
-		fmt.Fprintf(b, "    label=%s;\n", dotQuote(d.title))
+		fmt.Fprintf(b, "    label=%s;\n", dotQuote(safetext.Line(d.title)))
 		if d.omitted != "" {
-			fmt.Fprintf(b, "    // %s\n", strings.NewReplacer("\r", " ", "\n", " ").Replace(d.omitted))
+			fmt.Fprintf(b, "    // %s\n", safetext.Line(d.omitted))
 		}
 		for _, n := range d.nodes {
-			fmt.Fprintf(b, "    %s [label=%s];\n", n.id, dotQuote(strings.Join(n.lines, "\n")))
+			lines := make([]string, len(n.lines))
+			for i, l := range n.lines {
+				lines[i] = safetext.Line(l) // untrusted names; the joins are the label's own breaks
+			}
+			fmt.Fprintf(b, "    %s [label=%s];\n", n.id, dotQuote(strings.Join(lines, "\n")))
 		}
 		for _, e := range d.edges {
-			attrs := fmt.Sprintf("label=%s, color=%s, fontcolor=%s", dotQuote(e.label()), dotQuote(e.state.color()), dotQuote(e.state.color()))
+			attrs := fmt.Sprintf("label=%s, color=%s, fontcolor=%s", dotQuote(safetext.Line(e.label())), dotQuote(e.state.color()), dotQuote(e.state.color()))
 			if e.state == edgeUnknown {
 				attrs += ", style=dashed"
 			} else {

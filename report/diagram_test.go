@@ -130,7 +130,7 @@ func weirdGraph() *graph.Graph {
 				PortsKnown: true, Peer: graph.Peer{Kind: graph.PeerCIDR, CIDR: netip.MustParsePrefix("0.0.0.0/0")}, Certain: true}}}
 	}
 	cpSG := sg("CP", "cp \"quoted\" #1 & <b>bold</b> `tick` back\\slash | pipe")
-	nodeSG := sg("N", "nodes\nnewline")
+	nodeSG := sg("N", "nodes\nnewline\x1b[2J\u202e")
 	cluster := &graph.Cluster{Key: graph.ClusterKeyForName(`we"ird`), Name: graph.Lit("we\"ird <x> #quot; `y`\n"),
 		Defined: true, Certain: true, Version: graph.Lit("1.10"), // no cluster SG
 		ControlPlaneSGs: []graph.SGMember{{SG: cpSG.Key, Certain: true}}}
@@ -170,7 +170,7 @@ func TestDiagramEscaping(t *testing.T) {
 		t.Errorf("cluster name not escaped as expected:\n%s", mm)
 	}
 	box := d.nodeWith(t, "self-managed node group #quot;end#quot;")
-	if !strings.Contains(d.labels[box], "<br/>self-managed node group #quot;o-x ünï #92;#8288;#quot;q#92;#8288;#quot; {b}#quot;<br/>nodes newline") {
+	if !strings.Contains(d.labels[box], "<br/>self-managed node group #quot;o-x ünï #92;#8288;#quot;q#92;#8288;#quot; {b}#quot;<br/>nodes#92;#8288;nnewline#92;#8288;x1b[2J#92;#8288;u202e") {
 		t.Errorf("node groups with the same groups should share a box: %q", d.labels[box])
 	}
 	if len(d.labels) != 4 { // control plane + 3 boxes
@@ -185,6 +185,11 @@ func TestDiagramEscaping(t *testing.T) {
 	d.wantEdge(t, box, cp, "TCP 443 ✗", red)
 
 	dot := diagram(t, g, "dot")
+	// Names reach `graph` output on a terminal: no control character, no
+	// bidi override, no raw line break inside a label (safetext.Line).
+	if strings.ContainsAny(mm+dot, "\x1b\u202e\r") || strings.Contains(dot, "nodes\nnewline") {
+		t.Errorf("control characters in the diagrams:\n%q\n%q", mm, dot)
+	}
 	dd := parseDOT(t, dot)
 	if len(dd.nodes) != 4 {
 		t.Errorf("want 4 DOT nodes, got %v", dd.nodes)
