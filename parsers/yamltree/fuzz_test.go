@@ -63,8 +63,9 @@ func FuzzParse(f *testing.F) {
 		f.Add(data, filepath.Ext(name) == ".json")
 	}
 	f.Fuzz(func(t *testing.T, data []byte, isJSON bool) {
-		opts := Options{JSON: isJSON}
-		docs, _, err := Parse(data, opts)
+		var ends Ends
+		opts := Options{JSON: isJSON, Ends: &ends}
+		docs, warnings, err := Parse(data, opts)
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) {
@@ -74,8 +75,13 @@ func FuzzParse(f *testing.F) {
 		}
 		checkTree(t, docs)
 		if !isJSON {
+			if len(ends) > 0 {
+				t.Fatalf("ends recorded for YAML: %v", ends)
+			}
 			return
 		}
+		// A duplicate key's earlier value leaves the tree but keeps its end.
+		checkEnds(t, docs, ends, len(warnings) == 0)
 		data = bytes.TrimPrefix(data, utf8BOM)
 		if len(docs) > 0 && !json.Valid(data) {
 			t.Fatalf("invalid JSON accepted")
@@ -97,6 +103,32 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("yaml.v3 and fallback differ:\n%s", d)
 		}
 	})
+}
+
+// checkEnds asserts that every end lies after its start and, when inTree,
+// belongs to a node of the tree.
+func checkEnds(t *testing.T, docs []*yaml.Node, ends Ends, inTree bool) {
+	starts := map[Pos]bool{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind != yaml.DocumentNode {
+			starts[Pos{n.Line, n.Column}] = true
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	for _, d := range docs {
+		walk(d)
+	}
+	for start, end := range ends {
+		if inTree && !starts[start] {
+			t.Fatalf("end %v recorded for %v, where no node starts", end, start)
+		}
+		if end.Line < start.Line || end.Line == start.Line && end.Column <= start.Column {
+			t.Fatalf("end %v not after start %v", end, start)
+		}
+	}
 }
 
 // checkTree asserts that a parsed result holds no alias nodes and stays
