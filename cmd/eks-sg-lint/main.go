@@ -13,9 +13,12 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/eks-sg-lint/eks-sg-lint/internal/batchgc"
 )
 
 func main() {
+	batchgc.Configure()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

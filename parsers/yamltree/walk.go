@@ -67,7 +67,7 @@ func (w *walker) walk(doc *yaml.Node) error {
 				}
 			}
 			if c.Anchor != "" {
-				w.stats[c] = &stat{} // in progress: an alias to it now is a cycle
+				w.remember(c, &stat{}) // in progress: an alias to it now is a cycle
 			}
 			stack = append(stack, frame{n: c, depth: depth}) // f is stale from here
 			continue
@@ -82,7 +82,10 @@ func (w *walker) walk(doc *yaml.Node) error {
 			w.dedupe(f.n)
 		}
 		if f.n.Anchor != "" {
-			w.stats[f.n] = &s
+			// A copy: taking s's own address would move s to the heap for
+			// every node, anchored or not.
+			anchored := s
+			w.remember(f.n, &anchored)
 		}
 		stack = stack[:len(stack)-1]
 		if len(stack) > 0 {
@@ -92,6 +95,15 @@ func (w *walker) walk(doc *yaml.Node) error {
 		}
 	}
 	return nil
+}
+
+// remember records an anchored node's stat (the map is made on first use:
+// most documents have no anchors).
+func (w *walker) remember(n *yaml.Node, s *stat) {
+	if w.stats == nil {
+		w.stats = map[*yaml.Node]*stat{}
+	}
+	w.stats[n] = s
 }
 
 // alias checks one alias found at the given depth and returns its target's
@@ -122,29 +134,15 @@ func (w *walker) alias(a *yaml.Node, depth int) (*stat, error) {
 // again later, so the later one wins as in common loaders, and warns.
 // yaml.v3's node tree keeps duplicates silently.
 func (w *walker) dedupe(m *yaml.Node) {
-	type key struct{ tag, value string }
 	c := m.Content
 	if len(c)%2 != 0 || len(c) < 4 {
 		return
 	}
-	var last map[key]int // key -> index in c of its latest occurrence
 	dropped := false
-	for i := 0; i < len(c); i += 2 {
-		k := c[i]
-		if k.Kind != yaml.ScalarNode {
-			continue
-		}
-		if last == nil {
-			last = make(map[key]int, len(c)/2)
-		}
-		id := key{k.Tag, k.Value}
-		if j, ok := last[id]; ok {
-			w.warnings = append(w.warnings, Warning{Line: k.Line, Column: k.Column,
-				Msg: fmt.Sprintf("duplicate key %q at lines %d and %d; the later one is used", k.Value, c[j].Line, k.Line)})
-			c[j] = nil
-			dropped = true
-		}
-		last[id] = i
+	if len(c) <= 2*smallMapping {
+		dropped = w.dedupeSmall(c)
+	} else {
+		dropped = w.dedupeLarge(c)
 	}
 	if !dropped {
 		return
@@ -156,4 +154,55 @@ func (w *walker) dedupe(m *yaml.Node) {
 		}
 	}
 	m.Content = out
+}
+
+// smallMapping is the number of keys up to which comparing every pair is
+// cheaper than building a map (most mappings of a template have a handful).
+const smallMapping = 16
+
+// dedupeSmall finds duplicates by comparing each key with the earlier ones;
+// like dedupeLarge it sets every overridden key to nil and warns with the
+// latest earlier occurrence.
+func (w *walker) dedupeSmall(c []*yaml.Node) (dropped bool) {
+	for i := 2; i < len(c); i += 2 {
+		k := c[i]
+		if k.Kind != yaml.ScalarNode {
+			continue
+		}
+		// Earlier occurrences of k's key were set to nil when their next
+		// one was found, so the first match going back is the latest.
+		for j := i - 2; j >= 0; j -= 2 {
+			if p := c[j]; p != nil && p.Kind == yaml.ScalarNode && p.Value == k.Value && p.Tag == k.Tag {
+				w.duplicate(p, k)
+				c[j] = nil
+				dropped = true
+				break
+			}
+		}
+	}
+	return dropped
+}
+
+func (w *walker) dedupeLarge(c []*yaml.Node) (dropped bool) {
+	type key struct{ tag, value string }
+	last := make(map[key]int, len(c)/2) // key -> index in c of its latest occurrence
+	for i := 0; i < len(c); i += 2 {
+		k := c[i]
+		if k.Kind != yaml.ScalarNode {
+			continue
+		}
+		id := key{k.Tag, k.Value}
+		if j, ok := last[id]; ok {
+			w.duplicate(c[j], k)
+			c[j] = nil
+			dropped = true
+		}
+		last[id] = i
+	}
+	return dropped
+}
+
+func (w *walker) duplicate(earlier, later *yaml.Node) {
+	w.warnings = append(w.warnings, Warning{Line: later.Line, Column: later.Column,
+		Msg: fmt.Sprintf("duplicate key %q at lines %d and %d; the later one is used", later.Value, earlier.Line, later.Line)})
 }

@@ -106,7 +106,7 @@ func Parse(data []byte, opts Options) ([]*yaml.Node, []Warning, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	w := walker{opts: opts, stats: map[*yaml.Node]*stat{}}
+	w := walker{opts: opts}
 	for _, d := range docs {
 		if err := w.walk(d); err != nil {
 			return nil, nil, err
