@@ -18,18 +18,21 @@ const (
 	// grow to five times what survived the last collection.
 	Percent = 400
 	// MemoryLimit caps that growth, so a large scan stays well within the
-	// 300 MB of peak RSS the 10,000-template benchmark allows.
-	MemoryLimit = 256 << 20
+	// 300 MB of peak RSS the 10,000-template benchmark allows (its live
+	// heap ends near 120 MB; the heap grows past the goal while the
+	// collector marks, and the process has memory outside the heap).
+	MemoryLimit = 200 << 20
+	// restoreAt is the live heap past which the defaults come back.
+	restoreAt = MemoryLimit / 4 * 3
 )
 
 // Configure applies Percent and MemoryLimit, unless the user has set GOGC
 // or GOMEMLIMIT (an explicit setting always wins), and reports whether it
-// did. Once the live heap passes half of MemoryLimit it restores the
-// defaults (GOGC=100, no limit): from there on the limit, not the percent,
-// would set the heap goal, and a live heap near the limit would make the
-// collector run back to back. Restoring at half the limit changes nothing at
-// that point (the goal is twice the live heap either way) and keeps very
-// large scans exactly as they were without this package.
+// did. Once the live heap passes three quarters of MemoryLimit it restores
+// the defaults (GOGC=100, no limit): a live heap close to the limit would
+// make the collector run back to back, so very large scans run as they
+// would without this package. Up to there the collector still has a
+// quarter of the limit (at least a third of the live heap) to wait for.
 func Configure() bool {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return false
@@ -54,7 +57,7 @@ var liveSample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 
 func check() {
 	metrics.Read(liveSample)
-	if liveSample[0].Value.Kind() == metrics.KindUint64 && liveSample[0].Value.Uint64() > MemoryLimit/2 {
+	if liveSample[0].Value.Kind() == metrics.KindUint64 && liveSample[0].Value.Uint64() > restoreAt {
 		restoreDefaults()
 		return
 	}

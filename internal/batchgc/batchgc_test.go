@@ -54,13 +54,13 @@ func TestConfigureLeavesUserSettings(t *testing.T) {
 	}
 }
 
-// A live heap past half the limit brings the defaults back, so a large
+// A live heap past three quarters of the limit brings the defaults back, so a large
 // scan is never squeezed by the limit.
 func TestLargeLiveHeapRestoresDefaults(t *testing.T) {
 	keepDefaults(t)
 	Configure()
 	live := make([][]byte, 0, 160)
-	for range 160 { // 160 MiB, more than MemoryLimit/2
+	for range 160 { // 160 MiB, more than restoreAt
 		live = append(live, make([]byte, 1<<20))
 	}
 	for i := 0; i < 200 && gcPercent() != 100; i++ {
