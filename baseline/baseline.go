@@ -28,12 +28,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"sort"
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/internal/regularfile"
 )
 
 // Version is the "version" this package writes and reads.
@@ -94,19 +95,18 @@ func (b *Baseline) Write(w io.Writer) error {
 }
 
 // Read reads a baseline file. Errors name the file and, for bad JSON, the
-// line.
+// line. Only a regular file is read (internal/regularfile): a FIFO would
+// block the run, a device never end.
 func Read(path string) (*Baseline, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close() //nolint:errcheck // opened read-only
-	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(data) > MaxSize {
+	data, err := regularfile.Read(path, MaxSize)
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, regularfile.ErrTooLarge):
 		return nil, fmt.Errorf("%s: larger than %d bytes; not a baseline", path, MaxSize)
+	case errors.As(err, &pe):
+		return nil, err // names the file already
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return Parse(path, data)
 }
