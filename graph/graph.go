@@ -33,6 +33,9 @@ type Document struct {
 	// (CloudFormation Parameters), so the CLI can tell a --param that no
 	// input declares (a typo) from one that is used.
 	DeclaredParams []string
+	// DeclaredVars are the root-module variables a Terraform folder
+	// declares, for the same check of --var.
+	DeclaredVars []string
 }
 
 // Graph is the linked model of a whole scan.
@@ -45,7 +48,9 @@ type Graph struct {
 	Suppressions  []Suppression
 	// DeclaredParams holds every parameter name an input declares.
 	DeclaredParams map[string]bool
-	clusterByKey   map[string]*Cluster
+	// DeclaredVars holds every Terraform root-module variable declared.
+	DeclaredVars map[string]bool
+	clusterByKey map[string]*Cluster
 	// attachIndex: attachments by group, built on first use.
 	attachOnce  sync.Once
 	attachIndex map[SGKey][]int
@@ -93,10 +98,13 @@ func Merge(docs []*Document) *Graph {
 			nRules += len(sg.Rules)
 		}
 	}
-	g := &Graph{SGs: make(map[SGKey]*SecurityGroup, nSGs), clusterByKey: map[string]*Cluster{}, DeclaredParams: map[string]bool{}}
+	g := &Graph{SGs: make(map[SGKey]*SecurityGroup, nSGs), clusterByKey: map[string]*Cluster{}, DeclaredParams: map[string]bool{}, DeclaredVars: map[string]bool{}}
 	for _, d := range docs {
 		for _, p := range d.DeclaredParams {
 			g.DeclaredParams[p] = true
+		}
+		for _, v := range d.DeclaredVars {
+			g.DeclaredVars[v] = true
 		}
 	}
 	aliases := map[SGKey]SGKey{}

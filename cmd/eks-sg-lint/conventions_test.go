@@ -434,3 +434,20 @@ func TestUndeclaredParamWarns(t *testing.T) {
 		t.Errorf("escape character reached stderr: %q", r.stderr)
 	}
 }
+
+// The same for Terraform: a --var that no scanned root module declares.
+func TestUndeclaredVarWarns(t *testing.T) {
+	inTemp(t)
+	writeFile(t, "infra/main.tf", tfNodes)
+	r := runCLI(t, "--var", "cluster_nme=prod", "--var", "ssh_from=[\"10.0.0.0/8\"]", "infra")
+	if r.stderr != "eks-sg-lint: warning: --var cluster_nme: no scanned input declares a variable named cluster_nme; did you mean cluster_name?\n" {
+		t.Errorf("want one warning for the typo:\n%v", r)
+	}
+	if r := runCLI(t, "--var", "cluster_name=prod", "infra"); r.stderr != "" {
+		t.Errorf("a declared variable: %v", r)
+	}
+	// A CloudFormation parameter of the same name is not a Terraform variable.
+	if r := runCLI(t, "--param", "cluster_name=prod", "infra"); !strings.Contains(r.stderr, "--param cluster_name: no scanned input declares a parameter") {
+		t.Errorf("%v", r)
+	}
+}

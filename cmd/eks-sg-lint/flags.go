@@ -245,28 +245,33 @@ func completeRules(_ *cobra.Command, _ []string, _ string) ([]string, cobra.Shel
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
-// warnUndeclared says, on stderr, which --param names no scanned input
-// declares: a typo (ClustrName) would otherwise be ignored silently.
-// Pseudo parameters (AWS::StackName, …) need no declaration.
+// warnUndeclared says, on stderr, which --param (CloudFormation) or --var
+// (Terraform) names no scanned input declares: a typo (ClustrName) would
+// otherwise be ignored silently. Pseudo parameters (AWS::StackName, …)
+// need no declaration.
 func (f *inputFlags) warnUndeclared(w io.Writer, g *graph.Graph) {
-	var declared map[string]bool
+	var params, vars map[string]bool
 	if g != nil {
-		declared = g.DeclaredParams
+		params, vars = g.DeclaredParams, g.DeclaredVars
 	}
-	names := make([]string, 0, len(f.params))
-	for name := range f.params {
-		if !declared[name] && !strings.HasPrefix(name, "AWS::") {
-			names = append(names, name)
+	warn := func(flag, what string, given map[string]string, declared map[string]bool) {
+		names := make([]string, 0, len(given))
+		for name := range given {
+			if !declared[name] && !(flag == "--param" && strings.HasPrefix(name, "AWS::")) {
+				names = append(names, name)
+			}
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			hint := ""
+			if near := closest(name, declared); near != "" {
+				hint = "; did you mean " + near + "?"
+			}
+			fmt.Fprintf(w, "eks-sg-lint: warning: %s %s: no scanned input declares a %s named %s%s\n", flag, esc(name), what, esc(name), esc(hint))
 		}
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		hint := ""
-		if near := closest(name, declared); near != "" {
-			hint = "; did you mean " + near + "?"
-		}
-		fmt.Fprintf(w, "eks-sg-lint: warning: --param %s: no scanned input declares a parameter named %s%s\n", esc(name), esc(name), esc(hint))
-	}
+	warn("--param", "parameter", f.params, params)
+	warn("--var", "variable", f.vars, vars)
 }
 
 // closest is the declared name nearest to name (at most 2 edits, case

@@ -3,6 +3,7 @@ package terraform
 import (
 	"fmt"
 	"net/netip"
+	"sort"
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
@@ -28,6 +29,14 @@ func (ev *evaluator) build() *graph.Document {
 	b := &builder{ev: ev, doc: &graph.Document{File: ev.root, Aliases: map[graph.SGKey]graph.SGKey{}},
 		byType: map[string][]*instance{}, clusters: map[*instance]*graph.Cluster{}, byKey: map[string]*graph.Cluster{},
 		sgs: map[graph.SGKey]*graph.SecurityGroup{}, ngs: map[*instance]*graph.NodeGroup{}}
+	for _, s := range ev.scopes {
+		if s.path == "" { // the root module's variables are what --var sets
+			for name := range s.mod.variables {
+				b.doc.DeclaredVars = append(b.doc.DeclaredVars, name)
+			}
+			sort.Strings(b.doc.DeclaredVars)
+		}
+	}
 	for _, s := range ev.scopes {
 		for _, addr := range s.mod.resOrder {
 			for _, in := range s.res[addr].instances {
