@@ -594,6 +594,44 @@ func TestActionConfig(t *testing.T) {
 	}
 }
 
+// TestActionBaseline: the baseline input reaches --baseline: the example's
+// findings, recorded in a baseline, no longer fail the step and stay in
+// SARIF as suppressed.
+func TestActionBaseline(t *testing.T) {
+	t.Parallel()
+	ws := workspace(t, false)
+	cmd := exec.Command(linterBinary(t), "--write-baseline", "ci/eks-sg-lint baseline.json", ".")
+	cmd.Dir = ws
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("--write-baseline: %v\n%s", err, out)
+	}
+	res := runAction(t, runOptions{workspace: ws, cacheAny: realBinaryCache(t), inputs: map[string]string{"baseline": "ci/eks-sg-lint baseline.json"}})
+	if res.exitCode != 0 {
+		t.Fatalf("exit %d in %q, want 0 with the baseline\n%s%s", res.exitCode, res.failedStep, res.stdout, res.stderr)
+	}
+	var l struct {
+		Runs []struct {
+			Results []struct {
+				RuleID       string `json:"ruleId"`
+				Suppressions []struct {
+					Kind string `json:"kind"`
+				} `json:"suppressions"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(ws, "eks-sg-lint.sarif"))), &l); err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Runs) != 1 || len(l.Runs[0].Results) == 0 {
+		t.Fatalf("SARIF lost the baselined findings: %+v", l)
+	}
+	for _, r := range l.Runs[0].Results {
+		if len(r.Suppressions) != 1 || r.Suppressions[0].Kind != "external" {
+			t.Errorf("%s: suppressions %+v, want one of kind external", r.RuleID, r.Suppressions)
+		}
+	}
+}
+
 // linterOutputAll runs the real binary and returns stdout and stderr.
 func linterOutputAll(t testing.TB, args ...string) string {
 	t.Helper()

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // sshOpen is one EKSSG031 finding (SSH from anywhere on a managed node
@@ -400,5 +401,59 @@ func TestProgressOnATerminal(t *testing.T) {
 	t.Setenv(progressDelayEnv, "0s")
 	if r := runCLI(t, stacks); strings.Contains(r.stderr, "eks-sg-lint: read") {
 		t.Errorf("progress into a pipe: %v", r)
+	}
+}
+
+// TestReadmeGitLabCI runs the eks-sg-lint lines of the README's
+// .gitlab-ci.yml on the example template and checks that the artifacts it
+// declares are written and valid.
+func TestReadmeGitLabCI(t *testing.T) {
+	readme := readFile(t, repoPath("README.md"))
+	start := strings.Index(readme, "```yaml\n# .gitlab-ci.yml\n")
+	if start < 0 {
+		t.Fatal("README has no .gitlab-ci.yml example")
+	}
+	block := readme[start+len("```yaml\n"):]
+	block = block[:strings.Index(block, "```")]
+	var ci map[string]struct {
+		Script    []string
+		Artifacts struct {
+			When    string
+			Reports map[string]string
+		}
+	}
+	if err := yaml.Unmarshal([]byte(block), &ci); err != nil {
+		t.Fatalf("the example is not YAML: %v", err)
+	}
+	job := ci["eks-sg-lint"]
+	sch := compileGitLabSchema(t)
+	inTemp(t)
+	copyFile(t, repoPath("testdata", "examples", "cluster-with-nodes.yaml"), "cluster-with-nodes.yaml")
+	ran := 0
+	for _, line := range job.Script {
+		if !strings.HasPrefix(line, "eks-sg-lint ") {
+			continue
+		}
+		ran++
+		r := runCLI(t, strings.Fields(line)[1:]...)
+		if r.code == 2 || r.stdout != "" {
+			t.Errorf("%s: %v", line, r)
+		}
+		if strings.Contains(line, "--fail-on never") && r.code != 0 {
+			t.Errorf("%s: exit %d", line, r.code)
+		}
+	}
+	if ran != 2 || job.Artifacts.When != "always" {
+		t.Fatalf("ran %d eks-sg-lint lines; artifacts %+v", ran, job.Artifacts)
+	}
+	cq := readFile(t, job.Artifacts.Reports["codequality"])
+	if err := validateGitLab(t, sch, []byte(cq)); err != nil || !strings.Contains(cq, `"path": "cluster-with-nodes.yaml"`) {
+		t.Errorf("codequality artifact: %v\n%s", err, cq)
+	}
+	var junit struct {
+		Failures int `xml:"failures,attr"`
+	}
+	if err := xml.Unmarshal([]byte(readFile(t, job.Artifacts.Reports["junit"])), &junit); err != nil || junit.Failures != 2 {
+		t.Errorf("junit artifact: %v, %d failures", err, junit.Failures)
 	}
 }
