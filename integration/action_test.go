@@ -137,7 +137,7 @@ func TestActionDefinition(t *testing.T) {
 	}
 	wantDefaults := map[string]string{
 		"path": ".", "format": "sarif", "output": "eks-sg-lint.sarif", "fail-on": "warning",
-		"config": "", "params": "", "annotations": "true", "summary": "true", "version": "",
+		"config": "", "baseline": "", "params": "", "annotations": "true", "summary": "true", "version": "",
 	}
 	for name, def := range wantDefaults {
 		in, ok := a.Inputs[name]
