@@ -414,7 +414,7 @@ func TestReadmeGitLabCI(t *testing.T) {
 		t.Fatal("README has no .gitlab-ci.yml example")
 	}
 	block := readme[start+len("```yaml\n"):]
-	block = block[:strings.Index(block, "```")]
+	block, _, _ = strings.Cut(block, "```")
 	var ci map[string]struct {
 		Script    []string
 		Artifacts struct {
