@@ -446,7 +446,7 @@ func (b *builder) attachments() {
 			if rs.cfg.data {
 				continue
 			}
-			paths := attachmentPaths(rs.cfg.typ)
+			paths := attachmentPaths(rs.cfg.typ, rs.cfg.body)
 			for _, in := range rs.instances {
 				for _, p := range paths {
 					found, _ := walkPath(in.view(), p)

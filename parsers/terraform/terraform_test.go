@@ -314,3 +314,53 @@ func TestCommentsAreRealComments(t *testing.T) {
 		t.Fatalf("comments %+v, want only the one on line 3", res.Comments)
 	}
 }
+
+func TestAttachmentCatalog(t *testing.T) {
+	res := scanMap(t, map[string]string{"main.tf": `
+resource "aws_security_group" "cp" {}
+resource "aws_db_instance" "db" {
+  vpc_security_group_ids = [aws_security_group.cp.id]
+}
+resource "aws_lambda_function" "fn" {
+  vpc_config {
+    subnet_ids         = ["subnet-1"]
+    security_group_ids = [aws_security_group.cp.id]
+  }
+}
+resource "aws_ecs_service" "svc" {
+  dynamic "network_configuration" {
+    for_each = [1]
+    content {
+      subnets         = ["subnet-1"]
+      security_groups = [aws_security_group.cp.id]
+    }
+  }
+}
+resource "aws_network_interface_sg_attachment" "a" {
+  security_group_id    = aws_security_group.cp.id
+  network_interface_id = "eni-1"
+}
+resource "aws_security_group_rule" "r" {
+  type                     = "ingress"
+  security_group_id        = aws_security_group.cp.id
+  source_security_group_id = aws_security_group.cp.id
+  from_port                = 443
+  to_port                  = 443
+  protocol                 = "tcp"
+}
+`}, Options{})
+	got := map[string]bool{}
+	for _, a := range res.Doc.Attachments {
+		got[a.Resource+" "+a.Property] = true
+	}
+	want := []string{"aws_db_instance.db vpc_security_group_ids", "aws_lambda_function.fn vpc_config[].security_group_ids",
+		"aws_ecs_service.svc network_configuration[].security_groups", "aws_network_interface_sg_attachment.a security_group_id"}
+	for _, w := range want {
+		if !got[w] {
+			t.Errorf("attachment %q missing; got %v", w, got)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d attachments, want %d (a rule resource attaches nothing): %v", len(got), len(want), got)
+	}
+}
