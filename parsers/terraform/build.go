@@ -108,6 +108,11 @@ func (b *builder) cluster(in *instance) {
 	if absent {
 		name = graph.UnknownValue("no name")
 	}
+	if name.Kind == graph.KindUnknown {
+		// An unknown name is still this cluster's name: node groups that
+		// refer to aws_eks_cluster.x.name find it.
+		name = b.ev.syms.symbolValue(b.ev.root, symbol{kind: symResource, scope: in.s.path, addr: in.addr, attr: "name"})
+	}
 	key := clusterKeyOf(name)
 	if key == "" {
 		key = "tf:" + b.ev.root + "#" + in.full()

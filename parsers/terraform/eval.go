@@ -26,6 +26,7 @@ type evaluator struct {
 	l      *loader
 	opts   Options
 	root   string // the root folder as displayed: the scope of every key
+	cwd    string // the root folder's absolute path (Terraform's path.cwd)
 	syms   symbols
 	scopes []*scope
 	notes  []graph.Notification
@@ -126,7 +127,7 @@ type callState struct {
 
 func evaluateRoot(l *loader, dir string, opts Options) Result {
 	m := l.load(dir)
-	ev := &evaluator{l: l, opts: opts, root: m.display, files: map[string]bool{}, noted: map[string]bool{}}
+	ev := &evaluator{l: l, opts: opts, root: m.display, cwd: filepath.ToSlash(m.dir), files: map[string]bool{}, noted: map[string]bool{}}
 	res := Result{Dir: m.display}
 	s := ev.newScope(m, "", nil, true)
 	ev.useFiles(m)
@@ -423,7 +424,7 @@ func (s *scope) eval(e hcl.Expression, extras map[string]cty.Value) cty.Value {
 			vars["var"] = s.varObj
 		case "path":
 			vars["path"] = cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(s.mod.display),
-				"root": cty.StringVal(s.ev.root), "cwd": cty.StringVal(".")})
+				"root": cty.StringVal(s.ev.root), "cwd": cty.StringVal(s.ev.cwd)})
 		case "terraform":
 			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
 		case "local":
@@ -685,7 +686,13 @@ func (s *scope) objectValue(body hcl.Body, extras map[string]cty.Value, t *trie,
 		child := t.next[k]
 		path := joinPath(prefix, name)
 		if a := attrs[name]; a != nil && !metaNames[name] {
-			out[name] = s.eval(a.Expr, extras)
+			v := s.eval(a.Expr, extras)
+			if !v.IsKnown() && len(child.next) == 0 {
+				// Not known, but still this resource's own attribute:
+				// equal to itself wherever it is referred to.
+				v = sym(path)
+			}
+			out[name] = v
 			continue
 		}
 		var bs []*hcl.Block

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"path"
 	"encoding/base64"
 	"strings"
 
@@ -44,6 +45,7 @@ var functions = map[string]function.Function{
 	"strcontains":  stringTestFunc(strings.Contains),
 	"base64encode": base64EncodeFunc, "base64decode": base64DecodeFunc,
 	"sensitive": identityFunc, "nonsensitive": identityFunc,
+	"basename": pathFunc(path.Base), "dirname": pathFunc(path.Dir),
 }
 
 // toFunc converts to a type, as Terraform's tolist, toset … do.
@@ -165,3 +167,19 @@ var base64DecodeFunc = function.New(&function.Spec{
 		return cty.StringVal(string(b)), nil
 	},
 })
+
+// pathFunc applies a slash-path function (basename, dirname) to a string
+// without symbols.
+func pathFunc(f func(string) string) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			s := args[0].AsString()
+			if strings.IndexByte(s, 0) >= 0 {
+				return cty.UnknownVal(cty.String), nil
+			}
+			return cty.StringVal(f(s)), nil
+		},
+	})
+}

@@ -364,3 +364,42 @@ resource "aws_security_group_rule" "r" {
 		t.Errorf("got %d attachments, want %d (a rule resource attaches nothing): %v", len(got), len(want), got)
 	}
 }
+
+// A cluster whose name the evaluator cannot compute (a function it does not
+// know) is still the cluster its node groups name through
+// aws_eks_cluster.x.name, passed through a module and a time_sleep's
+// triggers as terraform-aws-modules/eks does.
+func TestUnknownClusterNameStillLinks(t *testing.T) {
+	files := map[string]string{
+		"main.tf": `
+resource "aws_eks_cluster" "this" {
+  name     = "ex-${uuid()}"
+  role_arn = "arn"
+  vpc_config { subnet_ids = ["subnet-1"] }
+}
+resource "time_sleep" "this" {
+  triggers = { name = aws_eks_cluster.this.name }
+}
+module "ng" {
+  source       = "./ng"
+  cluster_name = time_sleep.this.triggers["name"]
+}
+`,
+		"ng/main.tf": `
+variable "cluster_name" { type = string }
+resource "aws_eks_node_group" "this" {
+  cluster_name = var.cluster_name
+}
+`}
+	res := scanMap(t, files, Options{})
+	if len(res.Doc.Clusters) != 1 || len(res.Doc.NodeGroups) != 1 {
+		t.Fatalf("clusters %d, node groups %d: want one of each, linked", len(res.Doc.Clusters), len(res.Doc.NodeGroups))
+	}
+	c, ng := res.Doc.Clusters[0], res.Doc.NodeGroups[0]
+	if ng.ClusterKey != c.Key || len(ng.SGs) != 1 || ng.SGs[0].SG != c.ClusterSG {
+		t.Errorf("node group %q on %v, want cluster %q and its cluster SG", ng.ClusterKey, ng.SGs, c.Key)
+	}
+	if got := c.Name.String(); got != "${aws_eks_cluster.this.name}" {
+		t.Errorf("cluster name %q", got)
+	}
+}
