@@ -1,8 +1,8 @@
 package terraform
 
 import (
-	"path"
 	"encoding/base64"
+	"path"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
