@@ -32,6 +32,9 @@ type evaluator struct {
 	notes  []graph.Notification
 	files  map[string]bool
 	noted  map[string]bool
+	// loaded are the module folders this root reads, in order.
+	loaded map[*moduleConfig]bool
+	mods   []*moduleConfig
 	// ModuleModels is where a model of a well-known remote module (issue
 	// 13: terraform-aws-modules/eks) plugs in; none yet.
 	models []ModuleModel
@@ -127,11 +130,14 @@ type callState struct {
 
 func evaluateRoot(l *loader, dir string, opts Options) Result {
 	m := l.load(dir)
-	ev := &evaluator{l: l, opts: opts, root: m.display, cwd: filepath.ToSlash(m.dir), files: map[string]bool{}, noted: map[string]bool{}}
+	ev := &evaluator{l: l, opts: opts, root: m.display, cwd: filepath.ToSlash(m.dir), files: map[string]bool{}, noted: map[string]bool{}, loaded: map[*moduleConfig]bool{}}
 	res := Result{Dir: m.display}
 	s := ev.newScope(m, "", nil, true)
 	ev.useFiles(m)
 	if m.broken {
+		if m.readErr != "" {
+			res.Errors = append(res.Errors, FileError{Loc: graph.Location{File: m.display}, Msg: m.readErr})
+		}
 		res.Errors = append(res.Errors, m.errors...)
 		res.Notes = append(res.Notes, m.notes...)
 		res.Files = m.files
@@ -146,14 +152,9 @@ func evaluateRoot(l *loader, dir string, opts Options) Result {
 	res.Doc = doc
 	// Every module's errors and notes, each once (a module called twice
 	// is parsed once).
-	seen := map[*moduleConfig]bool{}
-	for _, sc := range ev.scopes {
-		if seen[sc.mod] {
-			continue
-		}
-		seen[sc.mod] = true
-		res.Errors = append(res.Errors, sc.mod.errors...)
-		res.Notes = append(res.Notes, sc.mod.notes...)
+	for _, m := range ev.mods {
+		res.Errors = append(res.Errors, m.errors...)
+		res.Notes = append(res.Notes, m.notes...)
 	}
 	res.Notes = append(res.Notes, ev.notes...)
 	for f := range ev.files {
@@ -167,6 +168,10 @@ func evaluateRoot(l *loader, dir string, opts Options) Result {
 }
 
 func (ev *evaluator) useFiles(m *moduleConfig) {
+	if !ev.loaded[m] {
+		ev.loaded[m] = true
+		ev.mods = append(ev.mods, m)
+	}
 	for _, f := range m.files {
 		ev.files[f] = true
 	}
@@ -784,6 +789,11 @@ func (s *scope) callValue(c *moduleCall) cty.Value {
 	}
 	child := s.ev.l.load(dir)
 	s.ev.useFiles(child)
+	if child.readErr != "" {
+		s.mod.errors = append(s.mod.errors, FileError{Loc: s.ev.l.loc(c.rng),
+			Msg: fmt.Sprintf("module.%s: cannot read its folder %s: %s", c.name, clean(c.source), child.readErr)})
+		return cty.DynamicVal
+	}
 	if child.broken {
 		s.ev.notify("warning", c.rng, "module.%s is not evaluated: a file of it cannot be read; its outputs are unknown", c.name)
 		return cty.DynamicVal

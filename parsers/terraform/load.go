@@ -30,6 +30,9 @@ type moduleConfig struct {
 	refs      map[string]*trie
 	errors    []FileError
 	notes     []graph.Notification
+	// readErr is why the folder itself cannot be listed (reported where
+	// it is named: the scanned path, or the module block calling it).
+	readErr string
 	// broken is true when a file failed to parse: the module is then not
 	// evaluated (its facts would be partial) and its outputs are unknown.
 	broken bool
@@ -121,7 +124,7 @@ func (l *loader) load(dir string) *moduleConfig {
 	l.modules[dir] = m
 	entries, err := l.opts.FS.ReadDir(dir)
 	if err != nil {
-		m.errors = append(m.errors, FileError{Loc: graph.Location{File: m.display}, Msg: describeErr(err)})
+		m.readErr = describeErr(err)
 		m.broken = true
 		return m
 	}

@@ -107,21 +107,71 @@ func Scan(dirs []string, opts Options) []Result {
 		opts.Display = func(abs string) string { return filepath.ToSlash(abs) }
 	}
 	l := newLoader(opts)
+	// calls links each folder to the scanned folders it calls as local
+	// modules. Roots are the folders no other one calls; folders that only
+	// call each other in a cycle are roots too, so nothing is left out.
+	inScan := map[string]bool{}
+	for _, d := range dirs {
+		inScan[filepath.Clean(d)] = true
+	}
+	calls := map[string][]string{}
 	called := map[string]bool{}
 	for _, d := range dirs {
+		d = filepath.Clean(d)
 		m := l.load(d)
-		for _, c := range m.calls {
-			if dir, ok := localSource(d, c.source); ok {
+		for _, name := range m.callOrder {
+			if dir, ok := localSource(d, m.calls[name].source); ok && dir != d && inScan[dir] {
+				calls[d] = append(calls[d], dir)
 				called[dir] = true
 			}
 		}
 	}
-	var out []Result
-	for _, d := range dirs {
-		if called[filepath.Clean(d)] {
-			continue
+	reached := map[string]bool{}
+	var reach func(d string)
+	reach = func(d string) {
+		if reached[d] {
+			return
 		}
-		out = append(out, evaluateRoot(l, d, opts))
+		reached[d] = true
+		for _, c := range calls[d] {
+			reach(c)
+		}
+	}
+	var roots []string
+	for _, d := range dirs {
+		if d = filepath.Clean(d); !called[d] {
+			roots = append(roots, d)
+			reach(d)
+		}
+	}
+	for _, d := range dirs {
+		if d = filepath.Clean(d); !reached[d] {
+			roots = append(roots, d)
+			reach(d)
+		}
+	}
+	var out []Result
+	// A module read by several roots (or instances) reports each of its
+	// errors and notes once.
+	seen := map[string]bool{}
+	for _, d := range roots {
+		r := evaluateRoot(l, d, opts)
+		errs := r.Errors[:0:0]
+		for _, e := range r.Errors {
+			if k := e.Loc.String() + "\x00" + e.Msg; !seen[k] {
+				seen[k] = true
+				errs = append(errs, e)
+			}
+		}
+		notes := r.Notes[:0:0]
+		for _, n := range r.Notes {
+			if k := n.Loc.String() + "\x00" + n.Message; !seen[k] {
+				seen[k] = true
+				notes = append(notes, n)
+			}
+		}
+		r.Errors, r.Notes = errs, notes
+		out = append(out, r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Dir < out[j].Dir })
 	return out
