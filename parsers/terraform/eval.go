@@ -483,6 +483,9 @@ func (s *scope) eval(e hcl.Expression, extras map[string]cty.Value) cty.Value {
 		s.ev.notify("warning", e.Range(), "this expression's for-loops would take more than %d iterations; its value is taken as unknown", maxForIterations)
 		return cty.DynamicVal
 	}
+	if restore := neutralizeSymbolComparisons(e, ctx); restore != nil {
+		defer restore()
+	}
 	v, _ := e.Value(ctx)
 	if v == cty.NilVal {
 		return cty.DynamicVal

@@ -239,3 +239,63 @@ var boundedRange = function.New(&function.Spec{
 		return v, err
 	},
 })
+
+// neutralizeSymbolComparisons makes `==` and `!=` unknown where an operand
+// holds a symbol: a value known only after apply (or a variable nobody set)
+// is not proven equal or unequal to anything by its sentinel text (but it
+// is not null). HCL
+// compares with its own function, so the operand is swapped for an unknown
+// value while the expression is evaluated, and restore puts it back
+// (evaluation is single-threaded; the syntax tree is otherwise read-only).
+func neutralizeSymbolComparisons(e hcl.Expression, ctx *hcl.EvalContext) (restore func()) {
+	se, ok := e.(hclsyntax.Expression)
+	if !ok {
+		return nil
+	}
+	var undo []func()
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		b, ok := n.(*hclsyntax.BinaryOpExpr)
+		if !ok || (b.Op != hclsyntax.OpEqual && b.Op != hclsyntax.OpNotEqual) {
+			return nil
+		}
+		lv, _ := b.LHS.Value(ctx)
+		rv, _ := b.RHS.Value(ctx)
+		if !symbolInside(lv) && !symbolInside(rv) {
+			return nil
+		}
+		if (lv != cty.NilVal && lv.IsKnown() && lv.IsNull()) || (rv != cty.NilVal && rv.IsKnown() && rv.IsNull()) {
+			return nil // a symbol is a value, never null: `x != null` stays decided
+		}
+		old := b.LHS
+		b.LHS = &hclsyntax.LiteralValueExpr{Val: cty.UnknownVal(cty.DynamicPseudoType), SrcRange: old.Range()}
+		undo = append(undo, func() { b.LHS = old })
+		return nil
+	})
+	if len(undo) == 0 {
+		return nil
+	}
+	return func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}
+}
+
+// symbolInside reports whether a value holds a symbol anywhere.
+func symbolInside(v cty.Value) bool {
+	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
+		return false
+	}
+	ty := v.Type()
+	switch {
+	case ty == cty.String:
+		return hasSymbol(v)
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType() || ty.IsMapType() || ty.IsObjectType():
+		for it := v.ElementIterator(); it.Next(); {
+			if _, e := it.Element(); symbolInside(e) {
+				return true
+			}
+		}
+	}
+	return false
+}

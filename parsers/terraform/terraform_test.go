@@ -403,3 +403,25 @@ resource "aws_eks_node_group" "this" {
 		t.Errorf("cluster name %q", got)
 	}
 }
+
+// A symbol's text proves nothing about its value: comparing it makes the
+// result unknown, so the resource below may or may not exist.
+func TestComparingSymbolsIsUnknown(t *testing.T) {
+	res := scanMap(t, map[string]string{"main.tf": `
+variable "existing_sg_id" { type = string }
+resource "aws_security_group" "created" {
+  count = var.existing_sg_id == "" ? 1 : 0
+}
+resource "aws_security_group" "other" {
+  count = aws_security_group.created[0].id != "x" ? 1 : 0
+}
+resource "aws_security_group" "known" {
+  count = "a" == "a" ? 1 : 0
+}
+`}, Options{})
+	for _, name := range []string{"aws_security_group.created[count.index]", "aws_security_group.other[count.index]", "aws_security_group.known[0]"} {
+		if sgByName(res.Doc, name) == nil {
+			t.Errorf("%s missing; groups %v", name, names(res.Doc))
+		}
+	}
+}
