@@ -260,3 +260,36 @@ func keyRangesOf(e hcl.Expression, s *scope, extras map[string]cty.Value, depth 
 	}
 	return out
 }
+
+// choices evaluates an argument, following a conditional whose condition
+// is unknown into both of its results (up to a few levels): each result
+// is then possible, not certain. A single known value is one certain
+// choice.
+func (v *view) choices(name string) (vals []cty.Value, certain bool, at hcl.Range, present bool) {
+	val, at, present := v.get(name)
+	if !present || v.body == nil || val.IsWhollyKnown() {
+		return []cty.Value{val}, true, at, present
+	}
+	a := v.attrs[name]
+	var out []cty.Value
+	if !v.branches(a.Expr, 0, &out) {
+		return []cty.Value{val}, true, at, present
+	}
+	return out, false, at, present
+}
+
+func (v *view) branches(e hcl.Expression, depth int, out *[]cty.Value) bool {
+	c, ok := e.(*hclsyntax.ConditionalExpr)
+	if !ok || depth > 3 {
+		return false
+	}
+	if cond := v.s.eval(c.Condition, v.extras); cond.IsKnown() {
+		return false
+	}
+	for _, r := range []hcl.Expression{c.TrueResult, c.FalseResult} {
+		if !v.branches(r, depth+1, out) {
+			*out = append(*out, v.s.eval(r, v.extras))
+		}
+	}
+	return true
+}

@@ -131,9 +131,13 @@ func (b *builder) cluster(in *instance) {
 	}
 	if len(vpcs) == 1 {
 		vc := vpcs[0]
-		if ids, at, ok := vc.get("security_group_ids"); ok {
-			var o bool
-			c.ControlPlaneSGs, o = b.sgList(ids, at)
+		found, _ := walkPath(vc, "security_group_ids")
+		for _, f := range found {
+			members, o := b.sgList(f.val, f.at)
+			for _, m := range members {
+				m.Certain = m.Certain && f.certain
+				c.ControlPlaneSGs = append(c.ControlPlaneSGs, m)
+			}
 			c.ControlPlaneSGsOpen = c.ControlPlaneSGsOpen || o
 		}
 		if !open {

@@ -55,6 +55,11 @@ func (b *builder) managedNodeGroup(in *instance) {
 				ng.SGsLoc = b.loc(*at)
 			}
 			useClusterSG = useClusterSG && len(members) == 0 && !o
+			if !o && len(members) > 0 && !anyCertain(members) && cluster != nil && cluster.ClusterSG != "" {
+				// Every group is conditional: on a branch where the launch
+				// template sets none, EKS puts the nodes in the cluster SG.
+				ng.SGs = append(ng.SGs, graph.SGMember{SG: cluster.ClusterSG, Certain: false, Loc: ng.Loc})
+			}
 		}
 	}
 	if useClusterSG {
@@ -198,11 +203,15 @@ type foundArg struct {
 func walkPath(v *view, path string) ([]foundArg, bool) {
 	name, rest, nested := strings.Cut(path, ".")
 	if !nested {
-		val, at, ok := v.get(name)
+		vals, certain, at, ok := v.choices(name)
 		if !ok {
 			return nil, false
 		}
-		return []foundArg{{val: val, at: at, certain: v.certain}}, false
+		out := make([]foundArg, 0, len(vals))
+		for _, val := range vals {
+			out = append(out, foundArg{val: val, at: at, certain: v.certain && certain})
+		}
+		return out, false
 	}
 	blocks, open := v.nested(strings.TrimSuffix(name, "[]"))
 	var out []foundArg
@@ -462,4 +471,13 @@ func (b *builder) attachments() {
 			}
 		}
 	}
+}
+
+func anyCertain(ms []graph.SGMember) bool {
+	for _, m := range ms {
+		if m.Certain {
+			return true
+		}
+	}
+	return false
 }

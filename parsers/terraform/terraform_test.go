@@ -425,3 +425,42 @@ resource "aws_security_group" "known" {
 		}
 	}
 }
+
+// A list chosen by an unknown condition gives the groups of both results,
+// each possible rather than certain.
+func TestUnknownConditionalGivesBothBranches(t *testing.T) {
+	res := scanMap(t, map[string]string{"main.tf": `
+variable "use_extra" { type = bool }
+resource "aws_security_group" "base" {}
+resource "aws_security_group" "extra" {}
+resource "aws_launch_template" "lt" {
+  vpc_security_group_ids = var.use_extra ? [aws_security_group.base.id, aws_security_group.extra.id] : [aws_security_group.base.id]
+}
+resource "aws_eks_cluster" "c" {
+  name = "prod"
+  vpc_config { security_group_ids = var.use_extra ? [aws_security_group.extra.id] : [] }
+}
+resource "aws_eks_node_group" "ng" {
+  cluster_name = aws_eks_cluster.c.name
+  launch_template {
+    id      = aws_launch_template.lt.id
+    version = "1"
+  }
+}
+`}, Options{})
+	ng := ngByName(res.Doc, "aws_eks_node_group.ng")
+	// base and extra, then base; and the cluster SG, since every group is
+	// conditional (on a branch with none, EKS would use the cluster SG).
+	if ng.SGsOpen || len(ng.SGs) != 4 || ng.SGs[3].SG != res.Doc.Clusters[0].ClusterSG {
+		t.Fatalf("node SGs %+v open %v: want base, extra, base from both branches and the cluster SG", ng.SGs, ng.SGsOpen)
+	}
+	for _, m := range ng.SGs {
+		if m.Certain {
+			t.Errorf("%s is on one branch only, so not certain", m.SG)
+		}
+	}
+	c := res.Doc.Clusters[0]
+	if c.ControlPlaneSGsOpen || len(c.ControlPlaneSGs) != 1 || c.ControlPlaneSGs[0].Certain {
+		t.Errorf("control-plane SGs %+v open %v", c.ControlPlaneSGs, c.ControlPlaneSGsOpen)
+	}
+}
