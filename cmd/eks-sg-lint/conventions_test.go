@@ -341,6 +341,7 @@ func TestOutputNeverOverwritesAnInput(t *testing.T) {
 		{"--output", "./stacks/../stacks/" + dupFixture, "stacks"}, // walked, and named another way
 		{"--format", "json", "--output", "stacks/" + dupFixture, "."},
 		{"--write-baseline", "stacks/" + dupFixture, "stacks"},
+		{"--summary", "stacks/" + dupFixture, "stacks"},
 		{"graph", "--output", "stacks/" + dupFixture, "stacks"},
 	} {
 		r := runCLI(t, args...)

@@ -59,8 +59,8 @@ func (s *scanCommand) register(cmd *cobra.Command) {
 	fs.BoolVar(&s.annotations, "annotations", false, "also print GitHub workflow-command annotations on standard output (with --output FILE for the main report)")
 	fs.StringVar(&s.summary, "summary", "", "also append the Markdown report to `FILE` (e.g. $GITHUB_STEP_SUMMARY)")
 	fs.StringVar(&s.baseline, "baseline", "", "report only findings not in the baseline `FILE` (the others stay in SARIF as suppressed); count entries that no longer match")
-	fs.BoolVar(&s.noProgress, "no-progress", false, "never draw progress (otherwise drawn on standard error when it is a terminal, outside CI, for scans longer than a second)")
 	fs.StringVar(&s.writeBaseline, "write-baseline", "", "record every unsuppressed finding in `FILE` (JSON, sorted by fingerprint) and treat them as baselined in this run")
+	fs.BoolVar(&s.noProgress, "no-progress", false, "never draw progress (otherwise drawn on standard error when it is a terminal, outside CI, for scans longer than a second)")
 	fs.SortFlags = false
 }
 
@@ -88,6 +88,10 @@ func (s *scanCommand) run(_ *cobra.Command, paths []string) error {
 	if err != nil {
 		return err
 	}
+	summaryOut, err := newOutput("--summary", s.summary, paths)
+	if err != nil {
+		return err
+	}
 	var base *baseline.Baseline
 	if s.baseline != "" {
 		if base, err = baseline.Read(s.baseline); err != nil {
@@ -109,18 +113,21 @@ func (s *scanCommand) run(_ *cobra.Command, paths []string) error {
 		opts.Progress = p.update
 		rep := scan.Run(paths, opts)
 		p.stop()
-		return s.report(rep, out, base, baseOut)
+		return s.report(rep, []*outputFile{out, summaryOut}, base, baseOut)
 	}
-	return s.report(scan.Run(paths, opts), out, base, baseOut)
+	return s.report(scan.Run(paths, opts), []*outputFile{out, summaryOut}, base, baseOut)
 }
 
 // report writes what the scan found and decides the exit code.
-func (s *scanCommand) report(rep *report.Report, out *outputFile, base *baseline.Baseline, baseOut *outputFile) error {
+func (s *scanCommand) report(rep *report.Report, outs []*outputFile, base *baseline.Baseline, baseOut *outputFile) error {
 	stdout, stderr := s.stdout, s.stderr
 	format := s.format.value
-	if err := out.checkNotInput(rep.Files); err != nil {
-		return err
+	for _, o := range outs {
+		if err := o.checkNotInput(rep.Files); err != nil {
+			return err
+		}
 	}
+	out := outs[0]
 	var stale []baseline.Entry
 	if baseOut != nil {
 		if err := baseOut.checkNotInput(rep.Files); err != nil {
