@@ -93,8 +93,9 @@ func runNodesOpenToInternet(p *Pass) {
 		fix := "Restrict the source to the networks or security groups that need it."
 		switch {
 		case s.sg.RemoteAccessOf != "" && r.Implicit != "":
-			what = fmt.Sprintf("EKS opens %s to %s because RemoteAccess sets Ec2SshKey without SourceSecurityGroups", r.Traffic(), from)
-			fix = "Set RemoteAccess.SourceSecurityGroups to a bastion or VPN security group, or drop RemoteAccess and use SSM Session Manager."
+			block, key, srcs := graph.RemoteAccessWording(s.sg)
+			what = fmt.Sprintf("EKS opens %s to %s because %s sets %s without %s", r.Traffic(), from, block, key, srcs)
+			fix = fmt.Sprintf("Set %s.%s to a bastion or VPN security group, or drop %s and use SSM Session Manager.", block, srcs, block)
 		case r.Protocol == graph.ProtoTCP && r.FromPort <= 22 && r.ToPort >= 22:
 			fix = "Restrict SSH to a bastion or VPN source, or use SSM Session Manager."
 		case r.Protocol == graph.ProtoAll:

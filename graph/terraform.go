@@ -22,3 +22,14 @@ func ClusterSGReference(c *Cluster) string {
 func isTerraformAddress(s string) bool {
 	return strings.HasPrefix(s, "aws_eks_cluster.") || strings.HasPrefix(s, "module.")
 }
+
+// RemoteAccessWording names a managed node group's remote-access settings
+// as the files that define the group write them: Terraform's
+// remote_access { ec2_ssh_key, source_security_group_ids }, otherwise
+// CloudFormation's RemoteAccess { Ec2SshKey, SourceSecurityGroups }.
+func RemoteAccessWording(sg *SecurityGroup) (block, key, sources string) {
+	if strings.HasPrefix(string(sg.Key), "remote-access:tf:") {
+		return "remote_access", "ec2_ssh_key", "source_security_group_ids"
+	}
+	return "RemoteAccess", "Ec2SshKey", "SourceSecurityGroups"
+}

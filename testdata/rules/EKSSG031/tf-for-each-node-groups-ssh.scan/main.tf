@@ -52,7 +52,7 @@ resource "aws_eks_node_group" "this" {
     max_size     = 1
     min_size     = 1
   }
-  dynamic "remote_access" { # want: EKSSG031 "SSH"
+  dynamic "remote_access" { # want: EKSSG031 "remote_access sets ec2_ssh_key without source_security_group_ids"
     for_each = each.value.ssh_key == null ? [] : [each.value.ssh_key]
     content {
       ec2_ssh_key = remote_access.value
