@@ -25,8 +25,12 @@ func splitTerraform(inputs []input) ([]input, []string) {
 			if !strings.Contains(filepath.ToSlash(in.abs), "/.terraform/") {
 				dirs[filepath.Dir(in.abs)] = true
 			}
-		case strings.HasSuffix(lower, ".tfvars.json"):
-			// read with its module, not as JSON of its own
+		case strings.HasSuffix(lower, ".tfvars") || strings.HasSuffix(lower, ".tfvars.json"):
+			// read with its module, not as a file of its own: a changed
+			// variables file rescans the module it sets
+			if in.explicit && !strings.Contains(filepath.ToSlash(in.abs), "/.terraform/") {
+				dirs[filepath.Dir(in.abs)] = true
+			}
 		default:
 			rest = append(rest, in)
 		}

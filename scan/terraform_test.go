@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -50,5 +51,44 @@ func TestTerraformEquivalentToCloudFormation(t *testing.T) {
 	}
 	if !reflect.DeepEqual(cfn, tf) {
 		t.Errorf("findings differ\ncloudformation:\n  %s\nterraform:\n  %s", strings.Join(cfn, "\n  "), strings.Join(tf, "\n  "))
+	}
+}
+
+// Naming one .tf file (pre-commit passes the changed files) scans its
+// folder, the module; naming a .tfvars file scans the module it sets.
+func TestTerraformExplicitFileScansItsModule(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("groups.tf", `resource "aws_security_group" "nodes" {
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [var.ssh_cidr]
+  }
+}
+`)
+	write("nodes.tf", `variable "ssh_cidr" { type = string }
+resource "aws_instance" "node" {
+  vpc_security_group_ids = [aws_security_group.nodes.id]
+  tags                   = { "kubernetes.io/cluster/prod" = "owned" }
+}
+`)
+	write("terraform.tfvars", `ssh_cidr = "0.0.0.0/0"`+"\n")
+	for _, named := range []string{"nodes.tf", "terraform.tfvars"} {
+		rep := Run([]string{filepath.Join(dir, named)}, Options{WorkDir: dir})
+		found := false
+		for _, f := range rep.Findings {
+			if f.RuleID == "EKSSG031" && f.Loc.File == "groups.tf" {
+				found = true
+			}
+		}
+		if !found || len(rep.Errors) > 0 {
+			t.Errorf("naming %s: want EKSSG031 in groups.tf (the module's other file), got %+v, errors %v", named, rep.Findings, rep.Errors)
+		}
 	}
 }
