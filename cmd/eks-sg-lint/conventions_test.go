@@ -106,7 +106,7 @@ func TestHelpGoesToStdout(t *testing.T) {
 	for _, want := range []string{"--format", "junit", "gitlab", "checkstyle", "--output", "--fail-on", "--min-level",
 		"--enable", "--disable", "--param", "--config", "--color", "NO_COLOR", "--quiet", "--verbose", "--version",
 		"--baseline", "--write-baseline", "--no-progress", "--annotations", "--summary", "--max-file-size",
-		"completion SHELL", "help [COMMAND]", "version", "Exit codes", "Examples:"} {
+		"completion SHELL", "help [COMMAND]", "version", "Exit codes", "Examples:", "until=2027-03-31"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("--help lacks %q", want)
 		}

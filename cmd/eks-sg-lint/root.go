@@ -60,6 +60,13 @@ Baselines (adopting the linter on a repository that has findings):
   SARIF as suppressed (kind external); entries of scanned files that no
   longer match a finding (fixed) are counted on standard error.
 
+Suppressions:
+  # eks-sg-lint:ignore EKSSG031 break-glass SSH, ticket OPS-1
+  # eks-sg-lint:ignore EKSSG031 until=2027-03-31 break-glass SSH, ticket OPS-1
+  A comment covers its own line and the next; with until= it holds through
+  that day (UTC), then the finding is back and EKSSG000 says it expired.
+  Every suppression needs a reason (eks-sg-lint explain EKSSG000).
+
 Exit codes:
   0  no finding at or above --fail-on
   1  findings at or above --fail-on
