@@ -464,3 +464,27 @@ resource "aws_eks_node_group" "ng" {
 		t.Errorf("control-plane SGs %+v open %v", c.ControlPlaneSGs, c.ControlPlaneSGsOpen)
 	}
 }
+
+// A cluster defined elsewhere, read through data "aws_eks_cluster": its
+// cluster SG is the one of the cluster of that name (shared with any other
+// input that describes the cluster).
+func TestDataSourceClusterSG(t *testing.T) {
+	res := scanMap(t, map[string]string{"main.tf": `
+data "aws_eks_cluster" "prod" { name = "prod" }
+resource "aws_launch_template" "lt" {
+  vpc_security_group_ids = [data.aws_eks_cluster.prod.vpc_config[0].cluster_security_group_id]
+}
+resource "aws_eks_node_group" "ng" {
+  cluster_name = data.aws_eks_cluster.prod.name
+  launch_template {
+    id      = aws_launch_template.lt.id
+    version = "1"
+  }
+}
+`}, Options{})
+	ng := res.Doc.NodeGroups[0]
+	want := graph.ClusterSGKey(graph.ClusterKeyForName("prod"))
+	if ng.ClusterKey != graph.ClusterKeyForName("prod") || len(ng.SGs) != 1 || ng.SGs[0].SG != want {
+		t.Errorf("node group on %q with %+v; want cluster prod and %s", ng.ClusterKey, ng.SGs, want)
+	}
+}
