@@ -92,3 +92,43 @@ resource "aws_instance" "node" {
 		}
 	}
 }
+
+// A malformed .tf file is an error at its line; the other inputs of the
+// scan are still read and reported.
+func TestTerraformMalformedFileOthersStillScanned(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"broken/main.tf": "resource \"aws_security_group\" \"x\" {\n  ingress {\n    from_port = \n  }\n}\n",
+		"fine/main.tf": `resource "aws_security_group" "nodes" {
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+resource "aws_instance" "node" {
+  vpc_security_group_ids = [aws_security_group.nodes.id]
+  tags                   = { "kubernetes.io/cluster/prod" = "owned" }
+}
+`} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := Run([]string{dir}, Options{WorkDir: dir})
+	if len(rep.Errors) != 1 || rep.Errors[0].Loc.File != "broken/main.tf" || rep.Errors[0].Loc.Line != 3 {
+		t.Fatalf("errors %+v, want one at broken/main.tf:3", rep.Errors)
+	}
+	ssh := false
+	for _, f := range rep.Findings {
+		ssh = ssh || (f.Loc.File == "fine/main.tf" && f.RuleID == "EKSSG031")
+	}
+	if !ssh {
+		t.Errorf("findings %+v, want fine/main.tf's EKSSG031", rep.Findings)
+	}
+}
