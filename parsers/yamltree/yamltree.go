@@ -218,6 +218,11 @@ func yamlError(data []byte, err error) *Error {
 		e.Msg = m[2]
 		if parserProblems[e.Msg] {
 			e.Line++
+			// At the end of a file with no final newline the mark's line
+			// is the last one: one more would lie past the file.
+			if last := bytes.Count(data, []byte{'\n'}) + 1; e.Line > last {
+				e.Line = last
+			}
 		}
 	} else if !unmarked(msg) {
 		// yaml.v3 prints a line only when its 0-based mark line is not
