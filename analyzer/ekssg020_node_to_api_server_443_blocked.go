@@ -32,6 +32,7 @@ func runNodeToAPIServerBlocked(p *Pass) {
 	g := p.Graph
 	asked := tcp(443, 443)
 	sites := &siteSet{}
+	flows := newControlPlaneFlows(g, asked)
 	for _, ng := range g.NodeGroups {
 		c := clusterOf(g, ng)
 		if c == nil {
@@ -44,11 +45,11 @@ func runNodeToAPIServerBlocked(p *Pass) {
 			p.Skipf(ng.Loc, "%s: whether the cluster's private endpoint is on is not known, so the path to the API server is not known", nodeGroupPhrase(ng, c))
 			continue
 		}
-		f, nodeSG, cpSG, ok := blockedFlow(p, ng, c, false, asked, "whether it reaches the API server on TCP 443")
+		f, nodeSG, cpSG, ok := blockedFlow(p, flows, ng, c, false, "whether it reaches the API server on TCP 443")
 		if !ok {
 			continue
 		}
-		nodes, cp := g.Nodes(ng), g.ControlPlane(c)
+		nodes, cp := g.Nodes(ng), flows.by[c].cp
 		also := ""
 		if !f.IngressBlocked.IsEmpty() {
 			if !f.EgressBlocked.IsEmpty() {

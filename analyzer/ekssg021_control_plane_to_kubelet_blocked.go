@@ -25,16 +25,17 @@ func runControlPlaneToKubeletBlocked(p *Pass) {
 	g := p.Graph
 	asked := tcp(10250, 10250)
 	sites := &siteSet{}
+	flows := newControlPlaneFlows(g, asked)
 	for _, ng := range g.NodeGroups {
 		c := clusterOf(g, ng)
 		if c == nil {
 			continue
 		}
-		f, nodeSG, cpSG, ok := blockedFlow(p, ng, c, true, asked, "whether the control plane reaches its kubelet on TCP 10250")
+		f, nodeSG, cpSG, ok := blockedFlow(p, flows, ng, c, true, "whether the control plane reaches its kubelet on TCP 10250")
 		if !ok {
 			continue
 		}
-		nodes, cp := g.Nodes(ng), g.ControlPlane(c)
+		nodes, cp := g.Nodes(ng), flows.by[c].cp
 		also := ""
 		if !f.IngressBlocked.IsEmpty() {
 			if !f.EgressBlocked.IsEmpty() {

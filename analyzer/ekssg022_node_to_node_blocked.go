@@ -83,9 +83,37 @@ func runNodeToNodeBlocked(p *Pass) {
 				fixTargets[i] = sg
 			}
 		}
-		findings, moreFindings, notes, moreNotes := 0, 0, 0, 0
+		// Pairs inside the largest block of node groups that certainly
+		// share one group admitting all traffic from itself, with egress
+		// allowing all traffic anywhere, certainly reach each other (what
+		// carrying a common group gives): they are not visited, so a
+		// cluster of thousands of node groups on the cluster SG or eksctl's
+		// shared node SG costs linear time.
+		inBlock := sharedSelfAdmittingBlock(g, pc, eps)
+		var all, outside []int
 		for i := range reps {
-			for j, b := range reps {
+			all = append(all, i)
+			if !inBlock[i] {
+				outside = append(outside, i)
+			}
+		}
+		findings, moreFindings, notes, moreNotes := 0, 0, 0, 0
+		stopped := false
+	pairs:
+		for i := range reps {
+			peers := all
+			if inBlock[i] {
+				peers = outside
+			}
+			for _, j := range peers {
+				b := reps[j]
+				if moreFindings > 0 {
+					// The findings are full and one more pair is known to be
+					// blocked: the rest of the pairs are not visited (that is
+					// quadratic), and a notification says so.
+					stopped = true
+					break pairs
+				}
 				if comparedBefore(clustersOfSet[ids[i]], clustersOfSet[ids[j]], ci) {
 					continue
 				}
@@ -135,16 +163,69 @@ func runNodeToNodeBlocked(p *Pass) {
 					"cluster %q: %s on %s; %s.", c.DisplayName(), between, what, fix)
 			}
 		}
+		// No totals: counting every pair is quadratic, and a count would
+		// change the message whenever a node group is added.
 		if moreFindings > 0 {
-			p.Reportf(about(clusterIdentity(c), "more-pairs"), c.Loc, nil, "cluster %q: %d more pairs of node groups cannot reach each other (%d in all; the first %d are reported one by one). "+
+			p.Reportf(about(clusterIdentity(c), "more-pairs"), c.Loc, nil, "cluster %q: more pairs of node groups cannot reach each other than the %d reported one by one. "+
 				"Allow all traffic between the node security groups, for example with one shared group on every node group that admits all traffic from itself, such as the cluster security group.",
-				c.DisplayName(), moreFindings, findings+moreFindings, findings)
+				c.DisplayName(), findings)
+		}
+		if stopped {
+			p.Skipf(c.Loc, "cluster %q: after more than %d pairs of node groups proven unable to reach each other, the remaining pairs were not examined; fix these and scan again",
+				c.DisplayName(), maxNodePairReports)
 		}
 		if moreNotes > 0 {
-			p.Skipf(c.Loc, "cluster %q: for %d more pairs of node groups, whether their nodes reach each other on all protocols depends on security groups or addresses the files do not settle (%d in all; the first %d are noted one by one)",
-				c.DisplayName(), moreNotes, notes+moreNotes, notes)
+			p.Skipf(c.Loc, "cluster %q: for more pairs of node groups than the %d noted one by one, whether their nodes reach each other on all protocols depends on security groups or addresses the files do not settle",
+				c.DisplayName(), notes)
 		}
 	}
+}
+
+// sharedSelfAdmittingBlock marks the endpoints of the largest set that
+// certainly holds one common group admitting all traffic from itself (its
+// rules known) and whose egress certainly allows all traffic to any
+// address: every pair inside it is proven to reach each other.
+func sharedSelfAdmittingBlock(g *graph.Graph, pc *graph.PairChecker, eps []graph.Endpoint) []bool {
+	in := make([]bool, len(eps))
+	selfAll := map[graph.SGKey]bool{}
+	isSelfAll := func(k graph.SGKey) bool {
+		v, ok := selfAll[k]
+		if !ok {
+			sg := g.SG(k)
+			v = sg != nil && sg.Defined && !sg.RulesOpen && g.SelfAdmits(k).IsAll()
+			selfAll[k] = v
+		}
+		return v
+	}
+	count := map[graph.SGKey]int{}
+	var best graph.SGKey
+	for i, e := range eps {
+		if !pc.EgressSureToAll(i).IsAll() {
+			continue
+		}
+		for _, m := range graph.Distinct(e.SGs) {
+			if m.Certain && isSelfAll(m.SG) {
+				count[m.SG]++
+				if count[m.SG] > count[best] || count[m.SG] == count[best] && m.SG < best {
+					best = m.SG
+				}
+			}
+		}
+	}
+	if count[best] < 2 {
+		return in
+	}
+	for i, e := range eps {
+		if !pc.EgressSureToAll(i).IsAll() {
+			continue
+		}
+		for _, m := range e.SGs {
+			if m.SG == best && m.Certain {
+				in[i] = true
+			}
+		}
+	}
+	return in
 }
 
 // comparedBefore says whether two sets of groups were both in one cluster

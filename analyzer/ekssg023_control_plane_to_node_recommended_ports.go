@@ -27,15 +27,16 @@ func runControlPlaneToNodeRecommendedPorts(p *Pass) {
 	g := p.Graph
 	asked := tcp(443, 443).Union(tcp(1025, 65535))
 	sites := &siteSet{}
+	flows := newControlPlaneFlows(g, asked)
 	for _, ng := range g.NodeGroups {
 		c := clusterOf(g, ng)
 		if c == nil {
 			continue
 		}
-		nodes, cp := g.Nodes(ng), g.ControlPlane(c)
-		f := g.Reach(cp, nodes, asked)
+		f, cp := flows.flow(ng, c, true)
+		nodes := g.Nodes(ng)
 		if f.Blocked.IsEmpty() {
-			if f.Result() == graph.Unknown {
+			if f.Result == graph.Unknown {
 				p.Skipf(ng.Loc, "%s: whether the control plane reaches it on TCP 443 and 1025-65535 depends on security groups or addresses the files do not settle", nodeGroupPhrase(ng, c))
 			}
 			continue

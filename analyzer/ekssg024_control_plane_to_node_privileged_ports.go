@@ -42,23 +42,47 @@ func runControlPlaneToNodePrivilegedPorts(p *Pass) {
 	}
 	var hits []*hit
 	byRule := map[*graph.Rule]*hit{}
-	cpGroupsOf := map[*graph.Cluster]map[graph.SGKey]bool{}
+	// Per cluster, once: the control plane, its groups, and one
+	// PairChecker from it to each node group's group, so that a control
+	// plane of many groups is read once, not once per node group.
+	type clusterState struct {
+		cpGroups map[graph.SGKey]bool
+		pc       *graph.PairChecker
+		index    map[graph.SGKey]int
+	}
+	_, byCluster := nodeGroupsByCluster(g)
+	states := map[*graph.Cluster]*clusterState{}
+	stateOf := func(c *graph.Cluster) *clusterState {
+		if st := states[c]; st != nil {
+			return st
+		}
+		cp := g.ControlPlane(c)
+		st := &clusterState{cpGroups: map[graph.SGKey]bool{}, index: map[graph.SGKey]int{}}
+		for _, m := range cp.SGs {
+			if m.Certain {
+				st.cpGroups[m.SG] = true
+			}
+		}
+		eps := []graph.Endpoint{cp}
+		for _, ng := range byCluster[c] {
+			for _, m := range ng.SGs {
+				if _, ok := st.index[m.SG]; !ok {
+					st.index[m.SG] = len(eps)
+					eps = append(eps, graph.Endpoint{Name: g.SGName(m.SG), SGs: []graph.SGMember{{SG: m.SG, Certain: true}}})
+				}
+			}
+		}
+		st.pc = g.NewPairChecker(eps, privileged)
+		states[c] = st
+		return st
+	}
 	for _, ng := range g.NodeGroups {
 		c := clusterOf(g, ng)
 		if c == nil {
 			continue
 		}
-		nodes, cp := g.Nodes(ng), g.ControlPlane(c)
-		cpGroups := cpGroupsOf[c] // once per cluster, not per node group
-		if cpGroups == nil {
-			cpGroups = map[graph.SGKey]bool{}
-			for _, m := range cp.SGs {
-				if m.Certain {
-					cpGroups[m.SG] = true
-				}
-			}
-			cpGroupsOf[c] = cpGroups
-		}
+		nodes, st := g.Nodes(ng), stateOf(c)
+		cpGroups := st.cpGroups
 		for _, m := range graph.Distinct(nodes.SGs) {
 			sg := g.SG(m.SG)
 			if !m.Certain || sg == nil {
@@ -83,13 +107,13 @@ func runControlPlaneToNodePrivilegedPorts(p *Pass) {
 					continue
 				}
 				// The control plane must be able to send it too.
-				f := g.Reach(cp, graph.Endpoint{Name: sg.Name, SGs: []graph.SGMember{{SG: sg.Key, Certain: true}}}, opened)
-				if f.Allowed.IsEmpty() {
+				allowed := st.pc.Check(0, st.index[sg.Key]).Allowed.Intersect(opened)
+				if allowed.IsEmpty() {
 					continue
 				}
 				h := byRule[r]
 				if h == nil {
-					h = &hit{rule: r, c: c, sg: sg, open: f.Allowed}
+					h = &hit{rule: r, c: c, sg: sg, open: allowed}
 					byRule[r] = h
 					hits = append(hits, h)
 				}

@@ -125,7 +125,7 @@ func capNote(related []Related, more int, what string) []Related {
 
 // admitted describes what a destination admits from the source for
 // certain: "nothing" or "only TCP 443".
-func admitted(f graph.Flow) string {
+func admitted(f graph.PairFlow) string {
 	if a := f.IngressFromSource.String(); a != "" {
 		return "only " + a
 	}
@@ -141,26 +141,64 @@ func groupRole(sg *graph.SecurityGroup, role string) string {
 	return role + " " + sg.Name
 }
 
-// blockedFlow asks whether asked flows from one endpoint to the other and
-// returns the flow when it is proven blocked, with the node and
-// control-plane groups a fix belongs on; an undecidable flow is recorded
-// as a notification (why: what was asked, for the message).
-func blockedFlow(p *Pass, ng *graph.NodeGroup, c *graph.Cluster, toNodes bool, asked graph.Traffic, why string) (f graph.Flow, nodeSG, cpSG *graph.SecurityGroup, ok bool) {
-	g := p.Graph
-	nodes, cp := g.Nodes(ng), g.ControlPlane(c)
-	if toNodes {
-		f = g.Reach(cp, nodes, asked)
-	} else {
-		f = g.Reach(nodes, cp, asked)
+// controlPlaneFlows answers one question (asked) between each cluster's
+// control plane and each of its node groups with one PairChecker per
+// cluster: the control plane's groups are read once, not once per node
+// group (a cluster described by many files has a control plane of many
+// groups and many node groups).
+type controlPlaneFlows struct {
+	asked graph.Traffic
+	by    map[*graph.Cluster]*clusterFlows
+}
+
+type clusterFlows struct {
+	pc    *graph.PairChecker
+	cp    graph.Endpoint
+	index map[*graph.NodeGroup]int
+}
+
+func newControlPlaneFlows(g *graph.Graph, asked graph.Traffic) *controlPlaneFlows {
+	cf := &controlPlaneFlows{asked: asked, by: map[*graph.Cluster]*clusterFlows{}}
+	_, byCluster := nodeGroupsByCluster(g)
+	for c, ngs := range byCluster {
+		cp := g.ControlPlane(c)
+		eps := []graph.Endpoint{cp}
+		index := make(map[*graph.NodeGroup]int, len(ngs))
+		for _, ng := range ngs {
+			index[ng] = len(eps)
+			eps = append(eps, g.Nodes(ng))
+		}
+		cf.by[c] = &clusterFlows{pc: g.NewPairChecker(eps, asked), cp: cp, index: index}
 	}
-	switch f.Result() {
+	return cf
+}
+
+// flow answers for the control plane to the node group (toNodes) or back.
+func (cf *controlPlaneFlows) flow(ng *graph.NodeGroup, c *graph.Cluster, toNodes bool) (graph.PairFlow, graph.Endpoint) {
+	k := cf.by[c]
+	i := k.index[ng]
+	if toNodes {
+		return k.pc.Check(0, i), k.cp
+	}
+	return k.pc.Check(i, 0), k.cp
+}
+
+// blockedFlow asks whether the asked traffic of flows goes from one
+// endpoint to the other and returns the flow when it is proven blocked,
+// with the node and control-plane groups a fix belongs on; an undecidable
+// flow is recorded as a notification (why: what was asked, for the
+// message).
+func blockedFlow(p *Pass, flows *controlPlaneFlows, ng *graph.NodeGroup, c *graph.Cluster, toNodes bool, why string) (f graph.PairFlow, nodeSG, cpSG *graph.SecurityGroup, ok bool) {
+	g := p.Graph
+	f, cp := flows.flow(ng, c, toNodes)
+	switch f.Result {
 	case graph.Yes:
 		return f, nil, nil, false
 	case graph.Unknown:
 		p.Skipf(ng.Loc, "%s: %s depends on security groups the files do not fully describe", nodeGroupPhrase(ng, c), why)
 		return f, nil, nil, false
 	}
-	nodeSG, _ = fixTarget(g, nodes)
+	nodeSG, _ = fixTarget(g, g.Nodes(ng))
 	cpSG, _ = fixTarget(g, cp)
 	return f, nodeSG, cpSG, nodeSG != nil && cpSG != nil
 }

@@ -1,7 +1,5 @@
 package graph
 
-import "encoding/binary"
-
 // PairChecker answers, for every ordered pair of a list of endpoints, part
 // of what Reach(from, to, asked) answers: Flow.Blocked,
 // Flow.IngressBlocked and Flow.Result(), exactly as Reach computes them,
@@ -12,8 +10,9 @@ import "encoding/binary"
 // What one side of a flow may allow depends on the other endpoint only
 // through which of its groups the side's rules name as peers, plus a few
 // facts about the rest (is it open, does it hold a group of unknown
-// identity, …). PairChecker memoises each side on exactly that, and each
-// pair on the two sides' values.
+// identity, …). PairChecker indexes each side's rules by the group they
+// name and memoises the rest by those facts, so one pair costs about the
+// peer's groups, whatever the number of rules of the side.
 type PairChecker struct {
 	g     *Graph
 	asked Traffic
@@ -22,18 +21,16 @@ type PairChecker struct {
 	direct   []Endpoint
 	isDirect bool
 	eps      []pairEndpoint
-	// values interns traffic values; pairs memoises a pair's answer by the
-	// interned values of its two sides.
-	values map[string]int32
-	vals   []Traffic
-	pairs  map[[4]int32]PairFlow
 }
 
 // PairFlow is what PairChecker.Check answers about a pair: the fields and
 // the Result of Reach's Flow.
 type PairFlow struct {
-	Blocked, IngressBlocked Traffic
-	Result                  Tri
+	Allowed, Blocked, IngressBlocked, EgressBlocked Traffic
+	// IngressFromSource is what the destination certainly admits from the
+	// source (all traffic, not only the asked).
+	IngressFromSource Traffic
+	Result            Tri
 }
 
 // Peer flags of an endpoint, as peerCovers sees it.
@@ -46,9 +43,12 @@ const (
 )
 
 type pairEndpoint struct {
-	sgs   []SGMember // its groups (repeats allowed)
-	flags uint8
-	sides [2]pairSide // by Direction
+	sgs []SGMember // its groups (repeats allowed)
+	// member says, for an endpoint of many groups, which it holds and
+	// whether certainly (nil for a handful: they are scanned).
+	member map[SGKey]bool
+	flags  uint8
+	sides  [2]pairSide // by Direction
 }
 
 // pairSide is one direction of one endpoint's groups.
@@ -58,15 +58,15 @@ type pairSide struct {
 	// of its groups is open; every rule whose peer is not a group may cover
 	// the peer, and one to 0.0.0.0/0 certainly does.
 	base, baseSure Traffic
-	// baseIDs are their interned values, once baseInterned.
-	baseIDs      [2]int32
-	baseInterned bool
-	// sgRules are the rules whose peer is a group.
+	// sgRules are the rules whose peer is a group, and byPeer indexes them
+	// by that group: what the side allows a peer depends on the rules
+	// naming groups the peer holds, plus, for the other rules, only on the
+	// peer's flags (unheld, memoised by flags). So one question costs the
+	// peer's groups, not the side's rules: a control plane of a thousand
+	// groups asked about a thousand node groups stays linear.
 	sgRules []pairRule
-	// bit numbers the groups those rules name (when at most 64), to key
-	// memo by the peer's flags and which of them the peer holds (certainly).
-	bit  map[SGKey]uint
-	memo map[pairMemoKey][2]int32
+	byPeer  map[SGKey][]int32
+	unheld  map[uint8]Traffic
 }
 
 type pairRule struct {
@@ -78,11 +78,6 @@ type pairRule struct {
 	may, sure Traffic
 }
 
-type pairMemoKey struct {
-	flags         uint8
-	mask, certain uint64
-}
-
 // pairCheckerMin is the number of endpoints from which memoising pays;
 // fewer are simply handed to Reach.
 const pairCheckerMin = 5
@@ -92,14 +87,19 @@ func (g *Graph) NewPairChecker(eps []Endpoint, asked Traffic) *PairChecker {
 	if len(eps) < pairCheckerMin {
 		return &PairChecker{g: g, asked: asked, direct: eps, isDirect: true}
 	}
-	pc := &PairChecker{g: g, asked: asked, eps: make([]pairEndpoint, len(eps)),
-		values: map[string]int32{}, pairs: map[[4]int32]PairFlow{}}
+	pc := &PairChecker{g: g, asked: asked, eps: make([]pairEndpoint, len(eps))}
 	for i, e := range eps {
 		pe := &pc.eps[i]
 		if e.Open {
 			pe.flags |= peerOpen
 		}
 		pe.sgs = e.SGs
+		if len(e.SGs) > peerSetScanMax {
+			pe.member = make(map[SGKey]bool, len(e.SGs))
+			for _, m := range e.SGs {
+				pe.member[m.SG] = pe.member[m.SG] || m.Certain
+			}
+		}
 		for _, m := range e.SGs {
 			pe.flags |= peerNonEmpty
 			switch g.identity(m.SG) {
@@ -150,129 +150,105 @@ func (g *Graph) pairSide(self Endpoint, dir Direction) pairSide {
 			s.sgRules = append(s.sgRules, pairRule{peer: r.Peer.SG, identity: g.identity(r.Peer.SG), may: r.MayPermit(), sure: sure})
 		}
 	}
-	s.bit = map[SGKey]uint{}
-	for _, r := range s.sgRules {
-		if _, ok := s.bit[r.peer]; !ok {
-			s.bit[r.peer] = uint(len(s.bit))
+	if len(s.sgRules) > 0 {
+		s.byPeer = map[SGKey][]int32{}
+		for i, r := range s.sgRules {
+			s.byPeer[r.peer] = append(s.byPeer[r.peer], int32(i))
 		}
-	}
-	if len(s.bit) <= 64 {
-		s.memo = map[pairMemoKey][2]int32{}
+		s.unheld = map[uint8]Traffic{}
 	}
 	return s
 }
 
-// covers is peerCovers(...) != No for a rule whose peer is a group:
-// certainly or possibly one of the peer's groups.
-func (r *pairRule) covers(peer *pairEndpoint, holds bool) bool {
+// coversFlags is peerCovers(...) != No for a rule whose peer is a group,
+// for a peer with these flags that holds (or does not hold) the group.
+func (r *pairRule) coversFlags(flags uint8, holds bool) bool {
 	switch {
-	case holds || peer.flags&(peerOpen|peerHasUnknown) != 0:
+	case holds || flags&(peerOpen|peerHasUnknown) != 0:
 		return true
-	case peer.flags&peerNonEmpty == 0:
+	case flags&peerNonEmpty == 0:
 		return false
 	case r.identity == identityUnknown:
 		return true
 	case r.identity == identityPhysical:
-		return peer.flags&peerHasCreated != 0
+		return flags&peerHasCreated != 0
 	}
-	return peer.flags&peerHasPhysical != 0 // identityCreated
+	return flags&peerHasPhysical != 0 // identityCreated
 }
 
-// side is the interned values of what endpoint i's groups may and
-// certainly do allow in direction dir with respect to endpoint j (side()'s
-// `may` and `sure`).
-func (pc *PairChecker) side(i, j int, dir Direction) [2]int32 {
+// side is what endpoint i's groups may and certainly do allow in
+// direction dir with respect to endpoint j (side()'s `may` and `sure`).
+func (pc *PairChecker) side(i, j int, dir Direction) (may, sure Traffic) {
 	self, peer := &pc.eps[i], &pc.eps[j]
 	s := &self.sides[dir]
+	may, sure = s.base, s.baseSure
 	if len(s.sgRules) == 0 {
-		if !s.baseInterned {
-			s.baseIDs, s.baseInterned = [2]int32{pc.intern(s.base), pc.intern(s.baseSure)}, true
-		}
-		return s.baseIDs
+		return may, sure
 	}
-	var key pairMemoKey
-	if s.memo != nil {
-		key.flags = peer.flags
-		for _, m := range peer.sgs {
-			if b, ok := s.bit[m.SG]; ok {
-				key.mask |= 1 << b
-				if m.Certain {
-					key.certain |= 1 << b
+	// A rule naming a group the peer does not hold may still cover it (a
+	// group of unknown identity, an open peer): that depends on the peer's
+	// flags only. A rule naming a group the peer holds always may.
+	unheld, ok := s.unheld[peer.flags]
+	if !ok {
+		for idx := range s.sgRules {
+			if r := &s.sgRules[idx]; r.coversFlags(peer.flags, false) {
+				unheld = unheld.Union(r.may)
+			}
+		}
+		s.unheld[peer.flags] = unheld
+	}
+	may = may.Union(unheld)
+	if peer.member != nil && len(s.byPeer) < len(peer.sgs) {
+		// A peer of many groups (a control plane described by many
+		// files): look up the side's few named groups in it instead.
+		for k, idxs := range s.byPeer {
+			certain, held := peer.member[k]
+			if !held {
+				continue
+			}
+			for _, idx := range idxs {
+				r := &s.sgRules[idx]
+				may = may.Union(r.may)
+				if certain {
+					sure = sure.Union(r.sure)
 				}
 			}
 		}
-		if ids, ok := s.memo[key]; ok {
-			return ids
-		}
+		return may, sure
 	}
-	may, sure := s.base, s.baseSure
-	for idx := range s.sgRules {
-		r := &s.sgRules[idx]
-		var holds, certain bool
-		if s.memo != nil {
-			b := uint64(1) << s.bit[r.peer]
-			holds, certain = key.mask&b != 0, key.certain&b != 0
-		} else {
-			ps := peerSet{sgs: peer.sgs}
-			holds, certain = ps.has(r.peer)
-		}
-		if r.covers(peer, holds) {
+	for _, m := range peer.sgs {
+		for _, idx := range s.byPeer[m.SG] {
+			r := &s.sgRules[idx]
 			may = may.Union(r.may)
-		}
-		if certain {
-			sure = sure.Union(r.sure)
+			if m.Certain {
+				sure = sure.Union(r.sure)
+			}
 		}
 	}
-	ids := [2]int32{pc.intern(may), pc.intern(sure)}
-	if s.memo != nil {
-		s.memo[key] = ids
-	}
-	return ids
+	return may, sure
 }
 
-// intern numbers traffic values so that equal ones share a number.
-func (pc *PairChecker) intern(t Traffic) int32 {
-	k := t.key()
-	if id, ok := pc.values[k]; ok {
-		return id
+// EgressSureToAll is what endpoint i's egress certainly allows to any
+// address whatever the peer (rules to 0.0.0.0/0); nothing when the
+// endpoints were too few to prepare.
+func (pc *PairChecker) EgressSureToAll(i int) Traffic {
+	if pc.isDirect {
+		return NoTraffic()
 	}
-	id := int32(len(pc.vals))
-	pc.vals = append(pc.vals, t)
-	pc.values[k] = id
-	return id
+	return pc.eps[i].sides[Egress].baseSure
 }
 
 // Check answers for Reach(eps[from], eps[to], asked).
 func (pc *PairChecker) Check(from, to int) PairFlow {
 	if pc.isDirect {
 		f := pc.g.Reach(pc.direct[from], pc.direct[to], pc.asked)
-		return PairFlow{Blocked: f.Blocked, IngressBlocked: f.IngressBlocked, Result: f.Result()}
+		return PairFlow{Allowed: f.Allowed, Blocked: f.Blocked, IngressBlocked: f.IngressBlocked, EgressBlocked: f.EgressBlocked,
+			IngressFromSource: f.IngressFromSource, Result: f.Result()}
 	}
-	out := pc.side(from, to, Egress)
-	in := pc.side(to, from, Ingress)
-	k := [4]int32{out[0], out[1], in[0], in[1]}
-	if r, ok := pc.pairs[k]; ok {
-		return r
-	}
-	outMay, outSure, inMay, inSure := pc.vals[out[0]], pc.vals[out[1]], pc.vals[in[0]], pc.vals[in[1]]
+	outMay, outSure := pc.side(from, to, Egress)
+	inMay, inSure := pc.side(to, from, Ingress)
 	f := Flow{Asked: pc.asked, Allowed: outSure.Intersect(inSure).Intersect(pc.asked),
 		Blocked: pc.asked.Minus(outMay.Intersect(inMay))}
-	r := PairFlow{Blocked: f.Blocked, IngressBlocked: pc.asked.Minus(inMay), Result: f.Result()}
-	pc.pairs[k] = r
-	return r
-}
-
-// key is a compact identity of t (equal sets, equal keys).
-func (t Traffic) key() string {
-	b := make([]byte, 0, 32+8*(len(t.tcp.ranges)+len(t.udp.ranges))+4)
-	for _, w := range t.other {
-		b = binary.LittleEndian.AppendUint64(b, w)
-	}
-	for _, s := range []PortSet{t.tcp, t.udp} {
-		b = binary.LittleEndian.AppendUint16(b, uint16(len(s.ranges)))
-		for _, r := range s.ranges {
-			b = binary.LittleEndian.AppendUint32(b, uint32(r.From)<<16|uint32(r.To))
-		}
-	}
-	return string(b)
+	return PairFlow{Allowed: f.Allowed, Blocked: f.Blocked, IngressBlocked: pc.asked.Minus(inMay), EgressBlocked: pc.asked.Minus(outMay),
+		IngressFromSource: inSure, Result: f.Result()}
 }
