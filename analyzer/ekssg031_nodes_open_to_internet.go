@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
@@ -46,26 +47,43 @@ func runNodesOpenToInternet(p *Pass) {
 	var sites []*site
 	byKey := map[siteKey]*site{}
 	byRule := map[*graph.Rule]*site{}
+	unionsOf := map[graph.SGKey][][]*graph.Rule{}
 	for _, ng := range g.NodeGroups {
 		for _, m := range graph.Distinct(ng.SGs) {
 			sg := g.SG(m.SG)
 			if !m.Certain || sg == nil {
 				continue
 			}
+			unions, ok := unionsOf[sg.Key]
+			if !ok {
+				unions = worldUnions(sg)
+				unionsOf[sg.Key] = unions
+			}
+			// Each world-open rule is a site; so is each set of rules for
+			// the same traffic whose ranges together cover the internet
+			// (0.0.0.0/1 and 128.0.0.0/1), reported at its first rule.
+			var groups [][]*graph.Rule
 			for _, r := range sg.Rules {
-				if r.Direction != graph.Ingress || !r.Certain || !r.IsWorldOpen() {
-					continue
+				if r.Direction == graph.Ingress && r.Certain && r.IsWorldOpen() {
+					groups = append(groups, []*graph.Rule{r})
 				}
+			}
+			groups = append(groups, unions...)
+			for _, group := range groups {
+				r := group[0]
 				s := byRule[r]
 				if s == nil {
 					k := siteKey{sg: sg.Key, loc: r.SiteLoc(), traffic: r.Traffic()}
+					if len(group) > 1 {
+						k.traffic += " (union)"
+					}
 					s = byKey[k]
 					if s == nil {
 						s = &site{sg: sg, seen: map[*graph.NodeGroup]bool{}}
 						byKey[k] = s
 						sites = append(sites, s)
 					}
-					s.rules = append(s.rules, r)
+					s.rules = append(s.rules, group...)
 					byRule[r] = s
 				}
 				if s.seen[ng] {
@@ -104,4 +122,41 @@ func runNodesOpenToInternet(p *Pass) {
 		// The line that opens the group: the (first) CIDR.
 		p.Reportf(ids, r.PeerLoc(), capNote(s.nodes, s.more, "node groups"), "%s: the nodes are reachable from any address. %s", what, fix)
 	}
+}
+
+// worldUnions lists, for one group, the sets of its certain ingress rules
+// from address ranges that permit the same traffic and together cover the
+// internet though none is 0.0.0.0/0 or ::/0 alone.
+func worldUnions(sg *graph.SecurityGroup) [][]*graph.Rule {
+	type shape struct {
+		proto, from, to int
+		known           bool
+	}
+	var order []shape
+	by := map[shape][]*graph.Rule{}
+	for _, r := range sg.Rules {
+		if r.Direction != graph.Ingress || !r.Certain || r.Peer.Kind != graph.PeerCIDR || r.IsWorldOpen() {
+			continue
+		}
+		k := shape{r.Protocol, r.FromPort, r.ToPort, r.PortsKnown}
+		if len(by[k]) == 0 {
+			order = append(order, k)
+		}
+		by[k] = append(by[k], r)
+	}
+	var out [][]*graph.Rule
+	for _, k := range order {
+		rules := by[k]
+		if len(rules) < 2 {
+			continue
+		}
+		prefixes := make([]netip.Prefix, len(rules))
+		for i, r := range rules {
+			prefixes[i] = r.Peer.CIDR
+		}
+		if graph.UnionIsWorld(prefixes) {
+			out = append(out, rules)
+		}
+	}
+	return out
 }

@@ -81,3 +81,33 @@ func TestIsWorld(t *testing.T) {
 		t.Error("invalid prefix is the world")
 	}
 }
+
+func TestUnionIsWorld(t *testing.T) {
+	p := func(ss ...string) []netip.Prefix {
+		var out []netip.Prefix
+		for _, s := range ss {
+			out = append(out, netip.MustParsePrefix(s))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		in   []netip.Prefix
+		want bool
+	}{
+		{p("0.0.0.0/0"), true},
+		{p("0.0.0.0/1", "128.0.0.0/1"), true},
+		{p("128.0.0.0/1", "0.0.0.0/2", "64.0.0.0/2"), true},
+		{p("0.0.0.0/1", "128.0.0.0/2"), false},
+		{p("0.0.0.0/1", "192.0.0.0/2", "128.0.0.0/3"), false},
+		{p("::/1", "8000::/1"), true},
+		{p("::/0"), true},
+		{p("::/1"), false},
+		{p("0.0.0.0/1", "8000::/1"), false}, // one half of each family
+		{p("10.0.0.0/8"), false},
+		{nil, false},
+	} {
+		if got := UnionIsWorld(tc.in); got != tc.want {
+			t.Errorf("UnionIsWorld(%v) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
