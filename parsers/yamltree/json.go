@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -15,8 +13,7 @@ import (
 )
 
 // parseJSON validates data strictly as JSON, then builds the node tree
-// yaml.v3 would build for it (a JSON text is a YAML flow document) from
-// encoding/json tokens.
+// yaml.v3 would build for it (a JSON text is a YAML flow document).
 //
 // Strict validation matters: YAML flow syntax accepts things JSON does not,
 // such as the trailing comma in {"a": 1,}. The tree is built by jsonTree
@@ -83,75 +80,86 @@ func jsonError(data []byte) error {
 	return &Error{Line: line, Column: col, Msg: "invalid JSON: " + msg}
 }
 
-// jsonTree builds, from encoding/json tokens, the node tree yaml.v3 produces
-// for a JSON text: flow-style mappings and sequences, double-quoted !!str
-// scalars, and numbers, booleans and null as plain scalars kept as written,
-// every node positioned like yaml.v3 (1-based line, column in code points).
-// data must be valid JSON. The loop is iterative, so depth is not a concern.
+// jsonTree builds the node tree yaml.v3 produces for a JSON text:
+// flow-style mappings and sequences, double-quoted !!str scalars, and
+// numbers, booleans and null as plain scalars kept as written, every node
+// positioned like yaml.v3 (1-based line, column in code points). data must
+// be valid JSON (json.Valid): the scanner below relies on it and only finds
+// where tokens end. Strings without escapes are sliced from data; those with
+// escapes are decoded by encoding/json, so values are exactly its own. The
+// loop is iterative, so depth is not a concern. (It replaced a builder on
+// json.Decoder.Token, which allocated an interface value per token and
+// took about 7% of a CloudFormation scan; docs/performance.md.)
 //
 // When ends is not nil, it receives the end positions the tree cannot hold.
 func jsonTree(data []byte, ends *Ends) (*yaml.Node, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
 	cur := cursor{data: data, line: 1, col: 1}
 	doc := &yaml.Node{Kind: yaml.DocumentNode}
 	stack := []*yaml.Node{doc}
 	if ends != nil && *ends == nil {
 		*ends = Ends{}
 	}
-	// setEnd records the end of n, which ends where the last token read
-	// ends (InputOffset).
-	setEnd := func(n *yaml.Node) {
-		cur.advance(int(dec.InputOffset()))
+	// setEnd records that n ends just before offset end.
+	setEnd := func(n *yaml.Node, end int) {
+		cur.advance(end)
 		(*ends)[Pos{n.Line, n.Column}] = Pos{cur.line, cur.col}
 	}
+	off := 0
 	for {
-		// InputOffset is the end of the previous token; the next one starts
-		// after whitespace and the ',' or ':' that Token consumes silently.
-		start := int(dec.InputOffset())
-		for start < len(data) && isSep(data[start]) {
-			start++
+		for off < len(data) && isSep(data[off]) {
+			off++
 		}
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
+		if off >= len(data) {
 			break
 		}
-		if err != nil {
-			return nil, &Error{Msg: fmt.Sprintf("invalid JSON: %v", err)}
-		}
-		var n *yaml.Node // allocated only for tokens that are nodes
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{':
-				n = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle}
-			case '[':
-				n = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
-			default:
-				if ends != nil {
-					setEnd(stack[len(stack)-1])
-				}
-				stack = stack[:len(stack)-1]
-				continue
+		start := off
+		var n *yaml.Node
+		switch b := data[off]; b {
+		case '{':
+			off++
+			n = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle}
+		case '[':
+			off++
+			n = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+		case '}', ']':
+			off++
+			if len(stack) < 2 {
+				return nil, &Error{Msg: "invalid JSON: unbalanced " + string(b)}
 			}
-		case string:
-			n = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: t, Style: yaml.DoubleQuotedStyle}
-		case json.Number:
-			n = &yaml.Node{Kind: yaml.ScalarNode, Value: t.String()}
-		case bool:
-			n = &yaml.Node{Kind: yaml.ScalarNode, Value: strconv.FormatBool(t)}
-		default: // nil
-			n = &yaml.Node{Kind: yaml.ScalarNode, Value: "null"}
-		}
-		if n.Kind == yaml.ScalarNode && n.Tag == "" {
+			if ends != nil {
+				setEnd(stack[len(stack)-1], off)
+			}
+			stack = stack[:len(stack)-1]
+			continue
+		case '"':
+			end, escaped := stringEnd(data, off)
+			if end < 0 {
+				return nil, &Error{Msg: "invalid JSON: unterminated string"}
+			}
+			off = end
+			value := string(data[start+1 : end-1])
+			if escaped {
+				if err := json.Unmarshal(data[start:end], &value); err != nil {
+					return nil, &Error{Msg: fmt.Sprintf("invalid JSON: %v", err)}
+				}
+			}
+			n = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value, Style: yaml.DoubleQuotedStyle}
+		default: // a number, true, false or null, kept as written
+			for off < len(data) && isLiteral(data[off]) {
+				off++
+			}
+			if off == start {
+				return nil, &Error{Msg: fmt.Sprintf("invalid JSON: unexpected %q", data[off])}
+			}
+			n = &yaml.Node{Kind: yaml.ScalarNode, Value: string(data[start:off])}
 			n.Tag = n.ShortTag() // yaml.v3's own resolution: !!int, !!float, !!bool, !!null
 		}
 		cur.advance(start)
 		n.Line, n.Column = cur.line, cur.col
 		// Loc takes a string's end from its value: without escapes the
 		// file holds the value and two quotes, with escapes more.
-		if ends != nil && n.Style == yaml.DoubleQuotedStyle && int(dec.InputOffset())-start != len(n.Value)+2 {
-			setEnd(n)
+		if ends != nil && n.Style == yaml.DoubleQuotedStyle && off-start != len(n.Value)+2 {
+			setEnd(n, off)
 		}
 		parent := stack[len(stack)-1]
 		parent.Content = append(parent.Content, n)
@@ -159,11 +167,35 @@ func jsonTree(data []byte, ends *Ends) (*yaml.Node, error) {
 			stack = append(stack, n)
 		}
 	}
-	if len(doc.Content) != 1 {
+	if len(doc.Content) != 1 || len(stack) != 1 {
 		return nil, &Error{Msg: "invalid JSON: expected exactly one value"}
 	}
 	doc.Line, doc.Column = doc.Content[0].Line, doc.Content[0].Column
 	return doc, nil
+}
+
+// stringEnd returns the offset just after the closing quote of the string
+// starting at data[start] (-1 if there is none) and whether it holds
+// escapes.
+func stringEnd(data []byte, start int) (end int, escaped bool) {
+	for i := start + 1; i < len(data); {
+		j := bytes.IndexAny(data[i:], `"\`)
+		if j < 0 {
+			return -1, escaped
+		}
+		i += j
+		if data[i] == '"' {
+			return i + 1, escaped
+		}
+		escaped = true
+		i += 2 // the backslash and the character it escapes
+	}
+	return -1, escaped
+}
+
+// isLiteral reports whether b may be part of a number, true, false or null.
+func isLiteral(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b == '-' || b == '+' || b == '.' || b == 'E'
 }
 
 func isSep(b byte) bool {
