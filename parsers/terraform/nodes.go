@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/userdata"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -348,7 +349,7 @@ func (b *builder) selfManagedClusterName(in *instance, v *view, sources []*insta
 			text = string(dec)
 		}
 		gv, _ := b.value(cty.StringVal(text))
-		if name, ok := bootstrapClusterName(gv); ok {
+		if name, ok := userdata.ClusterName(gv); ok {
 			return name, at, "its bootstrap user data"
 		}
 	}
@@ -370,80 +371,6 @@ func (b *builder) selfManagedClusterName(in *instance, v *view, sources []*insta
 		}
 	}
 	return graph.Value{}, hcl.Range{}, ""
-}
-
-// bootstrapClusterName reads the cluster name from user data that runs
-// /etc/eks/bootstrap.sh <name> (AL2) or declares a nodeadm NodeConfig
-// (`cluster:` … `name: <name>`, AL2023).
-func bootstrapClusterName(ud graph.Value) (graph.Value, bool) {
-	parts := []graph.Value{ud}
-	if ud.Kind == graph.KindConcat {
-		parts = ud.Parts
-	}
-	for _, marker := range []string{"bootstrap.sh", "kind: NodeConfig"} {
-		for i, p := range parts {
-			if p.Kind != graph.KindLiteral {
-				continue
-			}
-			at := strings.LastIndex(p.Str, marker)
-			if at < 0 {
-				continue
-			}
-			rest := p.Str[at+len(marker):]
-			if marker == "kind: NodeConfig" {
-				c := strings.Index(rest, "cluster:")
-				if c < 0 {
-					continue
-				}
-				n := strings.Index(rest[c:], "name:")
-				if n < 0 {
-					continue
-				}
-				rest = rest[c+n+len("name:"):]
-			}
-			if w, ok := firstWord(rest, parts[i+1:]); ok {
-				return w, true
-			}
-		}
-	}
-	return graph.Value{}, false
-}
-
-// firstWord takes the first whitespace-delimited word starting in text and
-// continuing through symbolic parts (`${var.cluster_name}`).
-func firstWord(text string, more []graph.Value) (graph.Value, bool) {
-	text = strings.TrimLeft(text, " \t'\"")
-	var word []graph.Value
-	cut := func(s string) (string, bool) {
-		if i := strings.IndexAny(s, " \t\r\n'\";\\"); i >= 0 {
-			return s[:i], true
-		}
-		return s, false
-	}
-	done := false
-	if text != "" {
-		w, d := cut(text)
-		word, done = append(word, graph.Lit(w)), d
-	}
-	for _, p := range more {
-		if done {
-			break
-		}
-		if p.Kind != graph.KindLiteral {
-			word = append(word, p)
-			continue
-		}
-		w, d := cut(p.Str)
-		word, done = append(word, graph.Lit(w)), d
-	}
-	v := graph.Concat(word...)
-	if s, ok := v.Literal(); ok && (s == "" || strings.HasPrefix(s, "-")) {
-		return graph.Value{}, false
-	}
-	if v.Kind == graph.KindUnknown {
-		return graph.Value{}, false
-	}
-	return v, true
 }
 
 // attachments records, for every resource whose arguments place network
