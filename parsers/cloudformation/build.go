@@ -3,7 +3,6 @@ package cloudformation
 import (
 	"fmt"
 	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
-	"net/netip"
 	"strconv"
 	"strings"
 
@@ -126,32 +125,12 @@ func (t *template) boolProp(m *yaml.Node, name string, def graph.Tri) graph.Tri 
 // EKS puts on it: the cluster tag, all traffic from itself, all egress.
 // Its rules are known only when the cluster itself is described.
 func (t *template) addClusterSG(c *graph.Cluster, defined bool) {
-	key := c.ClusterSG
-	if _, ok := t.sgs[key]; ok {
+	if _, ok := t.sgs[c.ClusterSG]; ok {
 		return
 	}
-	sg := &graph.SecurityGroup{
-		Key: key, Name: fmt.Sprintf("cluster security group of cluster %q", clusterDisplay(c.Name)),
-		Loc: c.Loc, Defined: defined, ClusterSGOf: c.Key, RulesOpen: !defined,
-		Tags: []graph.Tag{{Key: graph.Concat(graph.Lit(clusterTagPrefix), c.Name), Value: graph.Lit("owned"),
-			Certain: true, Implicit: true, Loc: c.Loc}},
-	}
-	if defined {
-		sg.Rules = []*graph.Rule{
-			{SG: key, Direction: graph.Ingress, Protocol: graph.ProtoAll, FromPort: 0, ToPort: 65535, PortsKnown: true,
-				Peer: graph.Peer{Kind: graph.PeerSG, SG: key, Expr: "itself"}, Certain: true,
-				Implicit: "EKS default rule: all traffic from the cluster security group itself", Loc: c.Loc},
-			defaultEgress(key, c.Loc, true, "EKS default rule: all traffic to 0.0.0.0/0"),
-		}
-	}
-	t.sgs[key] = sg
+	sg := graph.NewClusterSG(c, clusterDisplay(c.Name), c.Loc, defined)
+	t.sgs[c.ClusterSG] = sg
 	t.doc.SGs = append(t.doc.SGs, sg)
-}
-
-func defaultEgress(key graph.SGKey, loc graph.Location, certain bool, why string) *graph.Rule {
-	return &graph.Rule{SG: key, Direction: graph.Egress, Protocol: graph.ProtoAll, FromPort: 0, ToPort: 65535,
-		PortsKnown: true, Peer: graph.Peer{Kind: graph.PeerCIDR, CIDR: netip.MustParsePrefix("0.0.0.0/0"), Expr: "0.0.0.0/0"},
-		Certain: certain, Implicit: why, Loc: loc}
 }
 
 // referencedCluster returns the cluster a node group names, adding a
@@ -202,7 +181,7 @@ func (t *template) buildSG(r *resource) {
 	// Inline egress replaces the default allow-all; none (or only
 	// conditional entries) keeps it, certainly or maybe.
 	if !anyCertain && !outOpen {
-		sg.Rules = append(sg.Rules, defaultEgress(key, sg.Loc, len(egress) == 0, "default egress rule: all traffic to 0.0.0.0/0"))
+		sg.Rules = append(sg.Rules, graph.AllEgressIPv4(key, sg.Loc, len(egress) == 0, "default egress rule: all traffic to 0.0.0.0/0"))
 	}
 	sg.RulesOpen = inOpen || outOpen
 	t.sgs[key] = sg

@@ -85,7 +85,7 @@ func (t *template) remoteAccess(ng *graph.NodeGroup, ra, at *yaml.Node) {
 		sg.Rules = append(sg.Rules, &r)
 	}
 	sg.RulesOpen = open
-	sg.Rules = append(sg.Rules, defaultEgress(sgKey, loc, true, "default egress rule: all traffic to 0.0.0.0/0"))
+	sg.Rules = append(sg.Rules, graph.AllEgressIPv4(sgKey, loc, true, "default egress rule: all traffic to 0.0.0.0/0"))
 	t.sgs[sgKey] = sg
 	t.doc.SGs = append(t.doc.SGs, sg)
 	ng.SGs = append(ng.SGs, graph.SGMember{SG: sgKey, Certain: true, Loc: loc})

@@ -276,22 +276,9 @@ func (b *builder) controlPlaneExtras(key graph.SGKey) {
 // AWS "security group requirements"). eksctl's rules on it are added by
 // buildClusterStack.
 func (b *builder) addClusterSG() {
-	key := b.clusterSG
-	sg := &graph.SecurityGroup{
-		Key: key, Name: fmt.Sprintf("cluster security group of cluster %q", b.nameText), Loc: b.nameLoc,
-		Defined: true, ClusterSGOf: b.cluster.Key,
-		Tags: []graph.Tag{{Key: graph.Concat(graph.Lit(clusterTagPre), b.name), Value: graph.Lit("owned"),
-			Certain: true, Implicit: true, Loc: b.nameLoc}},
-	}
-	b.sgs[key] = sg
+	sg := graph.NewClusterSG(b.cluster, b.nameText, b.nameLoc, true)
+	b.sgs[sg.Key] = sg
 	b.doc.SGs = append(b.doc.SGs, sg)
-	sg.Rules = append(sg.Rules,
-		&graph.Rule{SG: key, Direction: graph.Ingress, Protocol: graph.ProtoAll, FromPort: 0, ToPort: 65535, PortsKnown: true,
-			Peer: graph.Peer{Kind: graph.PeerSG, SG: key, Expr: "itself"}, Certain: true,
-			Implicit: "EKS default rule: all traffic from the cluster security group itself", Loc: b.nameLoc},
-		&graph.Rule{SG: key, Direction: graph.Egress, Protocol: graph.ProtoAll, FromPort: 0, ToPort: 65535, PortsKnown: true,
-			Peer: graph.Peer{Kind: graph.PeerCIDR, CIDR: anyIPv4, Expr: "0.0.0.0/0"}, Certain: true,
-			Implicit: "EKS default rule: all traffic to 0.0.0.0/0", Loc: b.nameLoc})
 }
 
 // buildClusterStack models the rest of the cluster stack: the shared node
@@ -623,9 +610,7 @@ func (b *builder) newSG(key graph.SGKey, name, logicalID string, at graph.Locati
 // egress rules are standalone and add to it). ::/0 only in an IPv6 VPC.
 func (b *builder) defaultEgress(key graph.SGKey) {
 	sg := b.sgs[key]
-	sg.Rules = append(sg.Rules, &graph.Rule{SG: key, Direction: graph.Egress, Protocol: graph.ProtoAll, FromPort: 0, ToPort: 65535,
-		PortsKnown: true, Peer: graph.Peer{Kind: graph.PeerCIDR, CIDR: anyIPv4, Expr: "0.0.0.0/0"}, Certain: true,
-		Implicit: "default egress rule: all traffic to 0.0.0.0/0", Loc: sg.Loc})
+	sg.Rules = append(sg.Rules, graph.AllEgressIPv4(key, sg.Loc, true, "default egress rule: all traffic to 0.0.0.0/0"))
 	if b.ipv6 != graph.No {
 		sg.Rules = append(sg.Rules, &graph.Rule{SG: key, Direction: graph.Egress, Protocol: graph.ProtoAll, FromPort: 0, ToPort: 65535,
 			PortsKnown: true, Peer: graph.Peer{Kind: graph.PeerCIDR, CIDR: anyIPv6, Expr: "::/0"}, Certain: b.ipv6 == graph.Yes,

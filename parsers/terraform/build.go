@@ -1,8 +1,6 @@
 package terraform
 
 import (
-	"fmt"
-	"net/netip"
 	"sort"
 	"strings"
 
@@ -179,32 +177,12 @@ func (b *builder) boolArg(v *view, name string, def graph.Tri) graph.Tri {
 // puts on it: the cluster tag, all traffic from itself, all egress. Its
 // rules are known only when the cluster itself is described.
 func (b *builder) addClusterSG(c *graph.Cluster, defined bool) {
-	key := c.ClusterSG
-	if _, ok := b.sgs[key]; ok {
+	if _, ok := b.sgs[c.ClusterSG]; ok {
 		return
 	}
-	sg := &graph.SecurityGroup{
-		Key: key, Name: fmt.Sprintf("cluster security group of cluster %q", c.Name.String()),
-		Loc: c.Loc, Defined: defined, ClusterSGOf: c.Key, RulesOpen: !defined,
-		Tags: []graph.Tag{{Key: graph.Concat(graph.Lit(clusterTagPrefix), c.Name), Value: graph.Lit("owned"),
-			Certain: true, Implicit: true, Loc: c.Loc}},
-	}
-	if defined {
-		sg.Rules = []*graph.Rule{
-			{SG: key, Direction: graph.Ingress, Protocol: graph.ProtoAll, FromPort: 0, ToPort: 65535, PortsKnown: true,
-				Peer: graph.Peer{Kind: graph.PeerSG, SG: key, Expr: "itself"}, Certain: true,
-				Implicit: "EKS default rule: all traffic from the cluster security group itself", Loc: c.Loc},
-			allEgress(key, c.Loc, "EKS default rule: all traffic to 0.0.0.0/0"),
-		}
-	}
-	b.sgs[key] = sg
+	sg := graph.NewClusterSG(c, c.Name.String(), c.Loc, defined)
+	b.sgs[c.ClusterSG] = sg
 	b.doc.SGs = append(b.doc.SGs, sg)
-}
-
-func allEgress(key graph.SGKey, loc graph.Location, why string) *graph.Rule {
-	return &graph.Rule{SG: key, Direction: graph.Egress, Protocol: graph.ProtoAll, FromPort: 0, ToPort: 65535,
-		PortsKnown: true, Peer: graph.Peer{Kind: graph.PeerCIDR, CIDR: netip.MustParsePrefix("0.0.0.0/0"), Expr: "0.0.0.0/0"},
-		Certain: true, Implicit: why, Loc: loc}
 }
 
 // referencedCluster returns the cluster a node group names, adding one

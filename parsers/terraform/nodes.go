@@ -118,7 +118,7 @@ func (b *builder) remoteAccess(ng *graph.NodeGroup, in *instance, ra *view) {
 		sg.Rules = append(sg.Rules, &r)
 	}
 	sg.RulesOpen = open
-	sg.Rules = append(sg.Rules, allEgress(key, loc, "default egress rule of the group EKS creates: all traffic to 0.0.0.0/0"))
+	sg.Rules = append(sg.Rules, graph.AllEgressIPv4(key, loc, true, "default egress rule of the group EKS creates: all traffic to 0.0.0.0/0"))
 	b.sgs[key] = sg
 	b.doc.SGs = append(b.doc.SGs, sg)
 	ng.SGs = append(ng.SGs, graph.SGMember{SG: key, Certain: ra.certain, Loc: loc})
