@@ -63,6 +63,24 @@ func runControlPlaneOpenToInternet(p *Pass) {
 					"%s allows %s from %s: the control plane's network interfaces are open to any address. Restrict the source to the node security groups and known client networks.",
 					subject, r.Traffic(), r.Peer.Expr)
 			}
+			// Ranges that together are the internet (0.0.0.0/1 + 128.0.0.0/1)
+			// open the interfaces as much as 0.0.0.0/0: one finding per set,
+			// at its first range.
+			for _, union := range worldUnions(sg) {
+				if done[union[0]] {
+					continue
+				}
+				ids := about(clusterIdentity(c))
+				var sources []string
+				for _, r := range union {
+					done[r] = true
+					ids = append(ids, ruleIdentity(r))
+					sources = append(sources, r.Peer.Expr)
+				}
+				p.Reportf(ids, union[0].PeerLoc(), []Related{{Loc: c.Loc, Message: fmt.Sprintf("cluster %q", c.DisplayName())}},
+					"%s allows %s from %s, which together cover every address: the control plane's network interfaces are open to any address. Restrict the source to the node security groups and known client networks.",
+					subject, union[0].Traffic(), strings.Join(sources, " and "))
+			}
 		}
 	}
 }
