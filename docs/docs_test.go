@@ -124,6 +124,13 @@ func TestEveryRuleHasAPage(t *testing.T) {
 		if strings.Contains(page, "\r") {
 			t.Errorf("%s: the page has carriage returns", a.ID)
 		}
+		// The page is also SARIF help and `explain` output: it must stand
+		// alone, naming nothing a user's clone or viewer does not have.
+		for _, elsewhere := range []string{"RULES.md", "DESIGN.md", "shared/", "seed/", ".es.txt"} {
+			if strings.Contains(page, elsewhere) {
+				t.Errorf("%s: the page refers to %q, which is not in the repository", a.ID, elsewhere)
+			}
+		}
 	}
 	for _, id := range docs.IDs() {
 		if !registered[id] {
