@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/eks-sg-lint/eks-sg-lint/report"
 )
 
 // On main each of these hung the scan for ever (os.Open of a FIFO waits
@@ -80,8 +82,10 @@ func TestNonRegularFiles(t *testing.T) {
 // The config file is read with the same rules (config.Load): see
 // config/config_unix_test.go.
 
-// A FIFO in a Terraform module folder: the module is read by the Terraform
-// loader, which now also reads only regular files (it would block).
+// A FIFO in a Terraform module folder: the Terraform loader reads only
+// regular files (it would block). Walked, the FIFO is skipped with a
+// warning, also when it is the folder's only .tf file (that folder was
+// dropped with no word); named on the command line, it is an error.
 func TestNonRegularTerraformFile(t *testing.T) {
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, companion), tagged)
@@ -89,16 +93,34 @@ func TestNonRegularTerraformFile(t *testing.T) {
 	if err := syscall.Mkfifo(filepath.Join(dir, "tf", "pipe.tf"), 0o600); err != nil {
 		t.Skipf("mkfifo: %v", err)
 	}
-	rep := scanWithin(t, []string{companion, "tf"}, Options{WorkDir: dir})
+	if err := os.MkdirAll(filepath.Join(dir, "lone"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "lone", "only.tf"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	warned := func(rep *report.Report, file string) bool {
+		for _, n := range rep.Notifications {
+			if n.Loc.File == file && n.Level == "warning" && strings.Contains(n.Message, "not a regular file (named pipe)") {
+				return true
+			}
+		}
+		return false
+	}
+	rep := scanWithin(t, []string{companion, "tf", "lone"}, Options{WorkDir: dir})
 	checkCompanion(t, rep)
-	found := false
-	for _, e := range rep.Errors {
-		found = found || e.Loc.File == "tf/pipe.tf" && strings.Contains(e.Message, "not a regular file (named pipe)")
+	if len(rep.Errors) != 0 {
+		t.Errorf("walked FIFOs are skipped, not errors: %v", rep.Errors)
 	}
-	for _, n := range rep.Notifications {
-		found = found || n.Loc.File == "tf/pipe.tf" && strings.Contains(n.Message, "not a regular file")
+	for _, f := range []string{"tf/pipe.tf", "lone/only.tf"} {
+		if !warned(rep, f) {
+			t.Errorf("no warning about walked %s:\n%s", f, notesOf(rep))
+		}
 	}
-	if !found {
-		t.Errorf("no word about tf/pipe.tf: errors %v\n%s", rep.Errors, notesOf(rep))
+
+	rep = scanWithin(t, []string{companion, "lone/only.tf"}, Options{WorkDir: dir})
+	checkCompanion(t, rep)
+	if len(rep.Errors) != 1 || rep.Errors[0].Loc.File != "lone/only.tf" || !strings.Contains(rep.Errors[0].Message, "not a regular file (named pipe)") {
+		t.Errorf("a named FIFO .tf must be an error naming it; errors %v", rep.Errors)
 	}
 }

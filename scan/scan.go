@@ -287,6 +287,13 @@ func collect(paths []string, wd string) ([]input, []report.FileError, []graph.No
 			continue
 		}
 		if !st.IsDir() {
+			if !st.Mode().IsRegular() && parsers.IsTerraformFile(strings.ToLower(abs)) {
+				// Other inputs meet this in parseOne; a .tf file is read
+				// with its folder, where a walked one is only skipped.
+				nr := regularfile.NotRegularError{Mode: st.Mode()}
+				errs = append(errs, report.FileError{Loc: graph.Location{File: DisplayPath(abs, wd)}, Message: nr.Error()})
+				continue
+			}
 			add(abs, "", true)
 			continue
 		}
@@ -320,7 +327,11 @@ func collect(paths []string, wd string) ([]input, []report.FileError, []graph.No
 			// end) is skipped with a word.
 			skip := func(why string) {
 				if strings.EqualFold(filepath.Ext(path), ".tf") {
-					return // the Terraform loader reads the folder and reports it
+					// The Terraform loader reads the whole folder and says
+					// it skipped this file; hand it the folder even when
+					// this is its only .tf file.
+					add(path, "", false)
+					return
 				}
 				notes = append(notes, graph.Notification{Level: "warning",
 					Loc: graph.Location{File: DisplayPath(path, wd)}, Message: why + "; skipped"})

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/internal/regularfile"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	hcljson "github.com/hashicorp/hcl/v2/json"
@@ -147,6 +149,17 @@ func (l *loader) load(dir string) *moduleConfig {
 		}
 		m.files = append(m.files, display)
 		data, err := l.opts.FS.ReadFile(abs)
+		var notRegular *regularfile.NotRegularError
+		if errors.As(err, &notRegular) {
+			// A FIFO or device in a module folder is not configuration
+			// anyone wrote (Terraform itself would block on it): skipped with
+			// a word, as a walked file is. Named on the command line it is
+			// an error, which the scan reports before the folder is read.
+			m.files = m.files[:len(m.files)-1]
+			m.notes = append(m.notes, graph.Notification{Level: "warning", Loc: graph.Location{File: display},
+				Message: notRegular.Error() + "; skipped, so the module's facts may differ"})
+			continue
+		}
 		if err != nil {
 			m.errors = append(m.errors, FileError{Loc: graph.Location{File: display}, Msg: describeErr(err)})
 			m.broken = true
