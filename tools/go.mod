@@ -11,6 +11,7 @@ require (
 	github.com/awslabs/goformation/v7 v7.14.9
 	github.com/eks-sg-lint/eks-sg-lint v0.0.0-00010101000000-000000000000
 	github.com/hashicorp/hcl/v2 v2.25.0
+	go.yaml.in/yaml/v3 v3.0.6
 )
 
 require (
@@ -19,7 +20,6 @@ require (
 	github.com/apparentlymart/go-textseg/v17 v17.0.1 // indirect
 	github.com/mitchellh/go-wordwrap v1.0.1 // indirect
 	github.com/zclconf/go-cty v1.20.0 // indirect
-	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/mod v0.37.0 // indirect
 	golang.org/x/sync v0.21.0 // indirect
 	golang.org/x/text v0.39.0 // indirect

@@ -9,7 +9,7 @@
 // given with -exit are accepted (default 0 and 1: eks-sg-lint exits 1 when
 // it has findings, 2 when some file could not be parsed).
 //
-//	benchtool parse PATH...
+//	benchtool parse [-yaml.v3] PATH...
 //
 // is the parse-only floor: it finds files as eks-sg-lint does (folders
 // walked for .yaml, .yml, .json and .template; .git, node_modules and
@@ -35,6 +35,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/eks-sg-lint/eks-sg-lint/parsers/yamltree"
 )
@@ -152,6 +154,13 @@ var (
 )
 
 func parseCmd(paths []string) int {
+	// -yaml.v3: plain yaml.v3 node trees (every document of every file),
+	// without yamltree's checks and JSON builder: a floor that does not
+	// move when yamltree gets faster.
+	plain := len(paths) > 0 && paths[0] == "-yaml.v3"
+	if plain {
+		paths = paths[1:]
+	}
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
@@ -191,7 +200,11 @@ func parseCmd(paths []string) int {
 			if err == nil {
 				trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 				isJSON := len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')
-				_, _, err = yamltree.Parse(data, yamltree.Options{JSON: isJSON})
+				if plain {
+					err = decodeYAML(data)
+				} else {
+					_, _, err = yamltree.Parse(data, yamltree.Options{JSON: isJSON})
+				}
 			}
 			failed[i] = err != nil
 		}()
@@ -205,4 +218,18 @@ func parseCmd(paths []string) int {
 	}
 	fmt.Printf("parsed %d files, %d failed\n", len(files), bad)
 	return 0
+}
+
+// decodeYAML decodes every document of data into yaml.v3 nodes.
+func decodeYAML(data []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		if err := dec.Decode(&n); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+	}
 }
