@@ -30,7 +30,7 @@ var functions = map[string]function.Function{
 	"chunklist": stdlib.ChunklistFunc, "coalesce": stdlib.CoalesceFunc, "coalescelist": stdlib.CoalesceListFunc,
 	"compact": stdlib.CompactFunc, "concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc,
 	"distinct": stdlib.DistinctFunc, "element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc,
-	"index": stdlib.IndexFunc, "keys": stdlib.KeysFunc, "length": stdlib.LengthFunc, "lookup": stdlib.LookupFunc,
+	"index": stdlib.IndexFunc, "keys": stdlib.KeysFunc, "length": lengthFunc, "lookup": stdlib.LookupFunc,
 	"merge": stdlib.MergeFunc, "range": boundedRange, "reverse": stdlib.ReverseListFunc,
 	"setintersection": stdlib.SetIntersectionFunc, "setproduct": boundedSetProduct,
 	"setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc, "slice": stdlib.SliceFunc,
@@ -47,6 +47,28 @@ var functions = map[string]function.Function{
 	"sensitive": identityFunc, "nonsensitive": identityFunc,
 	"basename": pathFunc(path.Base), "dirname": pathFunc(path.Dir),
 }
+
+// lengthFunc is Terraform's length, which, unlike go-cty's, also counts an
+// object's attributes (`length({})` is 0: modules test their map-typed
+// `any` variables that way) and a string's characters.
+var lengthFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowUnknown: true, AllowMarked: true}},
+	Type:   function.StaticReturnType(cty.Number),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v, marks := args[0].Unmark()
+		var n cty.Value
+		var err error
+		switch ty := v.Type(); {
+		case ty.IsObjectType():
+			n = cty.NumberIntVal(int64(len(ty.AttributeTypes())))
+		case ty == cty.String:
+			n, err = stdlib.Strlen(v)
+		default:
+			n, err = stdlib.Length(v)
+		}
+		return n.WithMarks(marks), err
+	},
+})
 
 // toFunc converts to a type, as Terraform's tolist, toset … do.
 func toFunc(ty cty.Type) function.Function {
