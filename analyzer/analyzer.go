@@ -131,6 +131,10 @@ type Pass struct {
 // Reportf records a finding about the objects named by about (see
 // Finding.Identity; build it with the identity helpers) at loc.
 func (p *Pass) Reportf(about []string, loc graph.Location, related []Related, format string, args ...any) {
+	if o := loc.Origin; o != nil {
+		related = append(related[:len(related):len(related)], Related{Loc: graph.Location{File: o.File, Line: o.Line},
+			Message: "where the module creates this (" + o.What + ")"})
+	}
 	p.findings = append(p.findings, Finding{
 		RuleID: p.Analyzer.ID, Level: p.Analyzer.Level, Loc: loc, Related: related,
 		Message: fmt.Sprintf(format, args...), Identity: about,

@@ -71,6 +71,15 @@ func runNodeClusterTagDuplicate(p *Pass) {
 			remove = append(remove, t.sg.Name)
 			if at.IsZero() {
 				at = t.tag.Loc
+				if at.Origin != nil {
+					// The tag is written in a module the user did not
+					// write (a modelled or downloaded one): the line to
+					// change is where the node group is given the group.
+					if m, ok := memberOf(ng, t.sg.Key); ok && !m.Loc.IsZero() {
+						related = append(related, Related{Loc: t.tag.Loc, Message: fmt.Sprintf("%s carries the tag", t.sg.Name)})
+						at = m.Loc
+					}
+				}
 			} else {
 				related = append(related, Related{Loc: t.tag.Loc, Message: fmt.Sprintf("%s carries the tag too", t.sg.Name)})
 			}
@@ -79,4 +88,14 @@ func runNodeClusterTagDuplicate(p *Pass) {
 		p.Reportf(about(clusterIdentity(c), nodeGroupIdentity(ng)), at, related, "%s: %d security groups carry tag %s (%s); exactly one must. Remove the tag from %s.",
 			nodeGroupPhrase(ng, c), len(all), graph.ClusterTagKey(c), strings.Join(names, ", "), strings.Join(remove, " and "))
 	}
+}
+
+// memberOf finds a group among a node group's groups.
+func memberOf(ng *graph.NodeGroup, key graph.SGKey) (graph.SGMember, bool) {
+	for _, m := range ng.SGs {
+		if m.SG == key {
+			return m, true
+		}
+	}
+	return graph.SGMember{}, false
 }

@@ -13,6 +13,20 @@ type Location struct {
 	Column    int    `json:"column"`
 	EndLine   int    `json:"endLine,omitempty"`
 	EndColumn int    `json:"endColumn,omitempty"`
+	// Origin is where the fact was really written when the location is a
+	// stand-in: a Terraform module modelled from built-in knowledge (or
+	// read from .terraform/modules) is located at the caller's `module`
+	// argument or block, its own file and line kept here. A finding at
+	// such a location lists the origin as a related location.
+	Origin *Origin `json:"-"`
+}
+
+// Origin is a module's own file and line behind a stand-in location.
+type Origin struct {
+	File string
+	Line int
+	// What says what the file is ("terraform-aws-modules/eks/aws v20.37.2, modelled").
+	What string
 }
 
 // IsZero reports whether no position is known.

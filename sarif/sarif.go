@@ -320,6 +320,11 @@ func (p pathMapper) physical(loc graph.Location) *gosarif.PhysicalLocation {
 // artifact is a relative URI against %SRCROOT% for a path inside the
 // working directory, or an absolute file:// URI.
 func (p pathMapper) artifact(file string) *gosarif.ArtifactLocation {
+	if strings.HasPrefix(file, "https://") {
+		// a module's own file at its release tag (graph.Origin); no path
+		// of a scanned file starts so (cleaned paths hold no "//")
+		return gosarif.NewSimpleArtifactLocation(file)
+	}
 	if isAbs(file) {
 		return gosarif.NewSimpleArtifactLocation(fileURI(file))
 	}
