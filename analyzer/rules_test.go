@@ -17,7 +17,7 @@ const fixtures = "../testdata/rules"
 // `# want:` expectations written inside it.
 // The README's examples are fixtures too, so what it shows is tested.
 func TestRuleFixtures(t *testing.T) {
-	for _, dir := range []string{fixtures, "../testdata/examples"} {
+	for _, dir := range []string{fixtures, "../testdata/examples", "../testdata/terraform-module"} {
 		for _, unit := range fixturetest.Units(t, dir) {
 			name, _ := filepath.Rel(filepath.Dir(dir), unit)
 			t.Run(filepath.ToSlash(name), func(t *testing.T) { fixturetest.Run(t, unit) })

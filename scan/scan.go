@@ -147,7 +147,7 @@ func Run(paths []string, opts Options) *report.Report {
 		rep.Files = append(rep.Files, p.in.display)
 		docs = append(docs, p.res.Docs...)
 	}
-	tfDocs, tfFiles, tfErrs, tfNotes := scanTerraform(tfDirs, wd, opts)
+	tfDocs, tfFiles, tfErrs, tfNotes, tfAlts := scanTerraform(tfDirs, wd, opts)
 	docs, notes = append(docs, tfDocs...), append(notes, tfNotes...)
 	rep.Files, rep.Errors = append(rep.Files, tfFiles...), append(rep.Errors, tfErrs...)
 	g := graph.Merge(docs)
@@ -155,6 +155,7 @@ func Run(paths []string, opts Options) *report.Report {
 		opts.Progress("analyse", len(inputs), len(inputs))
 	}
 	findings, ruleNotes := analyzer.Run(g, rep.Rules)
+	findings = holdInEveryVariant(findings, tfAlts, rep.Rules)
 	rep.Findings = analyzer.ApplySuppressions(findings, g.Suppressions, opts.ExternalSuppression)
 	rep.Graph = g
 	notes = append(notes, g.Notifications...)

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
 	"github.com/eks-sg-lint/eks-sg-lint/parsers"
 	"github.com/eks-sg-lint/eks-sg-lint/report"
@@ -45,9 +46,9 @@ func splitTerraform(inputs []input) ([]input, []string) {
 
 // scanTerraform evaluates the Terraform folders and adds what they give to
 // the report's inputs.
-func scanTerraform(dirs []string, wd string, opts Options) (docs []*graph.Document, files []string, errs []report.FileError, notes []graph.Notification) {
+func scanTerraform(dirs []string, wd string, opts Options) (docs []*graph.Document, files []string, errs []report.FileError, notes []graph.Notification, alts []alternatives) {
 	if len(dirs) == 0 {
-		return nil, nil, nil, nil
+		return nil, nil, nil, nil, nil
 	}
 	limit := opts.MaxFileSize
 	if limit <= 0 {
@@ -63,11 +64,56 @@ func scanTerraform(dirs []string, wd string, opts Options) (docs []*graph.Docume
 		if r.Doc != nil {
 			docs = append(docs, r.Doc)
 		}
+		if len(r.Variants) > 1 {
+			a := alternatives{files: map[string]bool{}, docs: r.Variants}
+			for _, f := range r.Files {
+				a.files[f] = true
+			}
+			alts = append(alts, a)
+		}
 		files = append(files, r.Files...)
 		for _, e := range r.Errors {
 			errs = append(errs, report.FileError{Loc: e.Loc, Message: e.Msg})
 		}
 		notes = append(notes, r.Notes...)
 	}
-	return docs, files, errs, notes
+	return docs, files, errs, notes, alts
+}
+
+// alternatives are a Terraform root's documents, one per major of a
+// modelled module its version constraint admits.
+type alternatives struct {
+	files map[string]bool
+	docs  []*graph.Document
+}
+
+// holdInEveryVariant keeps, of the findings in a root's files, those that
+// each of its variants, analysed alone, also reports: the same rule at the
+// same place (the messages may differ: a v18 node group has one more
+// group). Findings elsewhere are kept as they are. A finding that only a
+// link with other files of the scan makes is not kept for such a root: the
+// variants are analysed without them.
+func holdInEveryVariant(findings []analyzer.Finding, alts []alternatives, rules []*analyzer.Analyzer) []analyzer.Finding {
+	site := func(f analyzer.Finding) string { return f.RuleID + "\x00" + f.Loc.String() }
+	for _, a := range alts {
+		var every map[string]bool
+		for _, d := range a.docs {
+			got, _ := analyzer.Run(graph.Merge([]*graph.Document{d}), rules)
+			seen := map[string]bool{}
+			for _, f := range got {
+				if every == nil || every[site(f)] {
+					seen[site(f)] = true
+				}
+			}
+			every = seen
+		}
+		kept := findings[:0:0]
+		for _, f := range findings {
+			if !a.files[f.Loc.File] || every[site(f)] {
+				kept = append(kept, f)
+			}
+		}
+		findings = kept
+	}
+	return findings
 }

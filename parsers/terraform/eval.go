@@ -35,24 +35,11 @@ type evaluator struct {
 	// loaded are the module folders this root reads, in order.
 	loaded map[*moduleConfig]bool
 	mods   []*moduleConfig
-	// ModuleModels is where a model of a well-known remote module (issue
-	// 13: terraform-aws-modules/eks) plugs in; none yet.
-	models []ModuleModel
-}
-
-// ModuleModel models a remote module from built-in knowledge: given the
-// call, it returns the module's outputs (and writes what it creates into
-// the document). ok is false when the model does not apply.
-type ModuleModel interface {
-	Model(call ModuleCall) (outputs cty.Value, ok bool)
-}
-
-// ModuleCall is what a ModuleModel sees of a `module` block.
-type ModuleCall struct {
-	Source, Version string
-	Path            string // the instance's module path
-	Args            map[string]cty.Value
-	Loc             graph.Location
+	// variant picks, for each call of a modelled module whose version
+	// constraint admits several majors, the major evaluated (the last
+	// one when there are fewer); variants is the most majors a call
+	// admits, so that the root is evaluated once per variant.
+	variant, variants int
 }
 
 // scope is one module instance.
@@ -64,6 +51,7 @@ type scope struct {
 	depth  int
 	// certain is false when the module instance itself may not exist.
 	certain    bool
+	callName   string // the module block's name ("" for the root)
 	vars       map[string]cty.Value
 	varObj     cty.Value
 	locals     map[string]cty.Value
@@ -128,9 +116,24 @@ type callState struct {
 	value cty.Value
 }
 
+// evaluateRoot evaluates a root module; when a modelled module call
+// admits several majors, once per major (Result.Variants).
 func evaluateRoot(l *loader, dir string, opts Options) Result {
+	res, ev := evaluateVariant(l, dir, opts, 0)
+	// Fresh documents of every variant, the first included: Doc is merged
+	// with the rest of the scan (which changes it); these are analysed
+	// alone.
+	for k := 0; k < ev.variants; k++ {
+		if r, _ := evaluateVariant(l, dir, opts, k); r.Doc != nil {
+			res.Variants = append(res.Variants, r.Doc)
+		}
+	}
+	return res
+}
+
+func evaluateVariant(l *loader, dir string, opts Options, variant int) (Result, *evaluator) {
 	m := l.load(dir)
-	ev := &evaluator{l: l, opts: opts, root: m.display, cwd: filepath.ToSlash(m.dir), files: map[string]bool{}, noted: map[string]bool{}, loaded: map[*moduleConfig]bool{}}
+	ev := &evaluator{l: l, opts: opts, variant: variant, root: m.display, cwd: filepath.ToSlash(m.dir), files: map[string]bool{}, noted: map[string]bool{}, loaded: map[*moduleConfig]bool{}}
 	res := Result{Dir: m.display}
 	s := ev.newScope(m, "", nil, true)
 	ev.useFiles(m)
@@ -143,7 +146,7 @@ func evaluateRoot(l *loader, dir string, opts Options) Result {
 		res.Files = m.files
 		res.Notes = append(res.Notes, graph.Notification{Level: "warning", Loc: graph.Location{File: m.display},
 			Message: "Terraform module not evaluated: a file of it cannot be read"})
-		return res
+		return res, ev
 	}
 	s.setVars(ev.rootVars(m))
 	s.setDefaultTags(nil, nil)
@@ -164,7 +167,7 @@ func evaluateRoot(l *loader, dir string, opts Options) Result {
 	for _, f := range res.Files {
 		res.Comments = append(res.Comments, l.comments(f)...)
 	}
-	return res
+	return res, ev
 }
 
 func (ev *evaluator) useFiles(m *moduleConfig) {
@@ -173,7 +176,9 @@ func (ev *evaluator) useFiles(m *moduleConfig) {
 		ev.mods = append(ev.mods, m)
 	}
 	for _, f := range m.files {
-		ev.files[f] = true
+		if ev.l.stand[f] == nil { // not the user's file: a model or a downloaded module
+			ev.files[f] = true
+		}
 	}
 }
 
@@ -778,12 +783,12 @@ func (s *scope) ensureCall(name string) cty.Value {
 }
 
 func (s *scope) callValue(c *moduleCall) cty.Value {
+	attrs, _ := bodyContent(c.body)
 	dir, local := localSource(s.mod.dir, c.source)
-	if !local {
-		for _, m := range s.ev.models {
-			_ = m // issue 13 plugs a model in here
-		}
-		s.ev.notify("note", c.rng, "module.%s comes from %q, which is not read (only local modules are); its outputs are unknown", c.name, c.source)
+	var stand *standIn
+	if local {
+		stand = s.ev.l.standOf(s.mod) // a local module inside a downloaded one
+	} else if dir, stand, local = s.remoteDir(c, attrs); !local {
 		return cty.DynamicVal
 	}
 	if s.depth >= maxModuleDepth || s.inChain(dir) {
@@ -791,6 +796,9 @@ func (s *scope) callValue(c *moduleCall) cty.Value {
 		return cty.DynamicVal
 	}
 	child := s.ev.l.load(dir)
+	if stand != nil && stand.model == nil {
+		s.ev.l.adopt(child, stand)
+	}
 	s.ev.useFiles(child)
 	if child.readErr != "" {
 		s.mod.errors = append(s.mod.errors, FileError{Loc: s.ev.l.loc(c.rng),
@@ -810,7 +818,7 @@ func (s *scope) callValue(c *moduleCall) cty.Value {
 			path = s.path + "." + path
 		}
 		cs := s.ev.newScope(child, path, s, x.certain && s.certain)
-		attrs, _ := bodyContent(c.body)
+		cs.callName = c.name
 		given := map[string]cty.Value{}
 		for n, a := range attrs {
 			switch n {

@@ -108,10 +108,23 @@ type loader struct {
 	modules map[string]*moduleConfig
 	// sources holds every file's bytes by display name, for columns.
 	sources map[string][]byte
+	// models are the built-in module models, in memory (model.go).
+	models MapFS
+	// stand maps a file (display name) of a modelled or downloaded module
+	// to the call its locations stand in for; annotations are the model
+	// files' citations.
+	stand       map[string]*standIn
+	trees       map[string]*standIn
+	annotations map[string][]annotated
+	origins     map[graph.Origin]*graph.Origin
+	// modulesJSON caches .terraform/modules/modules.json by root folder.
+	modulesJSON map[string]map[string]string
 }
 
 func newLoader(opts Options) *loader {
-	return &loader{opts: opts, modules: map[string]*moduleConfig{}, sources: map[string][]byte{}}
+	return &loader{opts: opts, modules: map[string]*moduleConfig{}, sources: map[string][]byte{}, models: MapFS{},
+		stand: map[string]*standIn{}, trees: map[string]*standIn{}, annotations: map[string][]annotated{},
+		origins: map[graph.Origin]*graph.Origin{}, modulesJSON: map[string]map[string]string{}}
 }
 
 // load parses the .tf and .tf.json files of a folder (cached).
@@ -120,11 +133,11 @@ func (l *loader) load(dir string) *moduleConfig {
 	if m := l.modules[dir]; m != nil {
 		return m
 	}
-	m := &moduleConfig{dir: dir, display: l.opts.Display(dir), variables: map[string]*variableDecl{},
+	m := &moduleConfig{dir: dir, display: l.display(dir), variables: map[string]*variableDecl{},
 		locals: map[string]*hcl.Attribute{}, outputs: map[string]*hcl.Attribute{}, calls: map[string]*moduleCall{},
 		resources: map[string]*resourceConfig{}}
 	l.modules[dir] = m
-	entries, err := l.opts.FS.ReadDir(dir)
+	entries, err := l.readDir(dir)
 	if err != nil {
 		m.readErr = describeErr(err)
 		m.broken = true
@@ -141,14 +154,14 @@ func (l *loader) load(dir string) *moduleConfig {
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(n), ".json"), ".tf")
 		abs := filepath.Join(dir, n)
-		display := l.opts.Display(abs)
+		display := l.display(abs)
 		if base == "override" || strings.HasSuffix(base, "_override") {
 			m.notes = append(m.notes, graph.Notification{Level: "note", Loc: graph.Location{File: display},
 				Message: "Terraform override files are not modelled; this file is skipped and the module's facts may differ"})
 			continue
 		}
 		m.files = append(m.files, display)
-		data, err := l.opts.FS.ReadFile(abs)
+		data, err := l.readFile(abs)
 		var notRegular *regularfile.NotRegularError
 		if errors.As(err, &notRegular) {
 			// A FIFO or device in a module folder is not configuration
@@ -185,6 +198,7 @@ func (l *loader) load(dir string) *moduleConfig {
 			continue
 		}
 		m.addFile(f.Body)
+		l.annotate(display, f)
 	}
 	return m
 }
@@ -342,6 +356,13 @@ func providerMap(e hcl.Expression) map[string]string {
 // points, derived from the byte offset (HCL's own columns count grapheme
 // clusters).
 func (l *loader) loc(r hcl.Range) graph.Location {
+	if t := l.stand[r.Filename]; t != nil {
+		return l.standInLoc(t, r)
+	}
+	return l.plainLoc(r)
+}
+
+func (l *loader) plainLoc(r hcl.Range) graph.Location {
 	loc := graph.Location{File: r.Filename, Line: r.Start.Line, Column: l.column(r.Filename, r.Start)}
 	if r.End.Line > 0 {
 		loc.EndLine, loc.EndColumn = r.End.Line, l.column(r.Filename, r.End)

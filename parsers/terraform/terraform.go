@@ -78,6 +78,11 @@ type Result struct {
 	// Dir is the root module's folder as displayed.
 	Dir string
 	Doc *graph.Document
+	// Variants are, when a modelled module's version constraint admits
+	// several majors, the root's documents for each (Doc is the newest's),
+	// evaluated apart from Doc: a finding in the root's files holds only
+	// when it holds in every variant (scan.Run).
+	Variants []*graph.Document
 	// Files are the files read (display names), the root's and its local
 	// modules'.
 	Files []string

@@ -1,0 +1,28 @@
+# Model of modules/self-managed-node-group at v19.21.0 (see ../../main.tf).
+
+variable "cluster_name" { default = null }
+variable "name" { default = "" }
+variable "vpc_security_group_ids" { default = [] }
+variable "cluster_primary_security_group_id" { default = null }
+
+# @ modules/self-managed-node-group/main.tf:44 cause: self_managed_node_groups.*.attach_cluster_primary_security_group, self_managed_node_group_defaults.attach_cluster_primary_security_group, self_managed_node_groups.*.vpc_security_group_ids, self_managed_node_group_defaults.vpc_security_group_ids
+resource "aws_launch_template" "this" {
+  count                  = 1
+  name                   = "${var.name}-node-group"
+  vpc_security_group_ids = compact(concat([var.cluster_primary_security_group_id], var.vpc_security_group_ids))
+}
+
+# @ modules/self-managed-node-group/main.tf cause: self_managed_node_groups
+resource "aws_autoscaling_group" "this" {
+  count = 1
+  name = var.name
+  launch_template {
+    id      = aws_launch_template.this[0].id
+    version = aws_launch_template.this[0].latest_version
+  }
+  tag {
+    key                 = "kubernetes.io/cluster/${var.cluster_name}"
+    value               = "owned"
+    propagate_at_launch = true
+  }
+}

@@ -1,0 +1,43 @@
+# Model of modules/eks-managed-node-group at v20.37.2 (see ../../main.tf).
+
+variable "cluster_name" { default = null }
+variable "name" { default = "" }
+variable "vpc_security_group_ids" { default = [] }
+variable "cluster_primary_security_group_id" { default = null }
+variable "use_custom_launch_template" { default = true }
+variable "remote_access" { default = {} }
+
+# The SGs reach the nodes only through the module's own launch template
+# (default on; off, EKS's template gives the nodes only the primary SG).
+# @ modules/eks-managed-node-group/main.tf:67 cause: eks_managed_node_groups.*.use_custom_launch_template, eks_managed_node_group_defaults.use_custom_launch_template
+resource "aws_launch_template" "this" {
+  count = var.use_custom_launch_template ? 1 : 0
+  name  = "${var.name}-eks-node-group"
+  # @ modules/eks-managed-node-group/main.tf:67 cause: eks_managed_node_groups.*.attach_cluster_primary_security_group, eks_managed_node_group_defaults.attach_cluster_primary_security_group, eks_managed_node_groups.*.vpc_security_group_ids, eks_managed_node_group_defaults.vpc_security_group_ids
+  vpc_security_group_ids = compact(concat([var.cluster_primary_security_group_id], var.vpc_security_group_ids))
+}
+
+# @ modules/eks-managed-node-group/main.tf cause: eks_managed_node_groups
+resource "aws_eks_node_group" "this" {
+  count           = 1
+  cluster_name    = var.cluster_name
+  node_group_name = var.name
+
+  dynamic "launch_template" {
+    for_each = var.use_custom_launch_template ? [1] : []
+    content {
+      id      = aws_launch_template.this[0].id
+      version = aws_launch_template.this[0].latest_version
+    }
+  }
+
+  # EKS accepts remote_access only without a custom launch template.
+  # @ modules/eks-managed-node-group/main.tf:434-440 cause: eks_managed_node_groups.*.remote_access, eks_managed_node_group_defaults.remote_access
+  dynamic "remote_access" {
+    for_each = !var.use_custom_launch_template && length(var.remote_access) > 0 ? [var.remote_access] : []
+    content {
+      ec2_ssh_key               = try(remote_access.value.ec2_ssh_key, null)
+      source_security_group_ids = try(remote_access.value.source_security_group_ids, [])
+    }
+  }
+}

@@ -1,0 +1,86 @@
+# The node SG, its rules, and the node groups (see main.tf for the notation).
+
+# Tagged kubernetes.io/cluster/<cluster_name> = owned; node_security_group_tags
+# is merged last (it can change the value, not remove the key).
+# @ node_groups.tf:72 cause: node_security_group_enable_recommended_rules, node_security_group_additional_rules, create_node_security_group
+resource "aws_security_group" "node" {
+  count  = local.create_node_sg ? 1 : 0
+  name   = "${var.name}-node"
+  vpc_id = var.vpc_id
+  # @ node_groups.tf:187-194 cause: node_security_group_tags, tags
+  tags = merge(var.tags, { Name = "${var.name}-node", "kubernetes.io/cluster/${var.name}" = "owned" }, var.node_security_group_tags)
+}
+
+locals {
+  # @ node_groups.tf:76-109
+  node_security_group_rules = {
+    ingress_cluster_443    = { description = "Cluster API to node groups", protocol = "tcp", from_port = 443, to_port = 443, type = "ingress", source_cluster_security_group = true }
+    ingress_cluster_kubelet = { description = "Cluster API to node kubelets", protocol = "tcp", from_port = 10250, to_port = 10250, type = "ingress", source_cluster_security_group = true }
+    ingress_self_coredns_tcp = { description = "Node to node CoreDNS", protocol = "tcp", from_port = 53, to_port = 53, type = "ingress", self = true }
+    ingress_self_coredns_udp = { description = "Node to node CoreDNS UDP", protocol = "udp", from_port = 53, to_port = 53, type = "ingress", self = true }
+  }
+  # @ node_groups.tf:111-174 (10251: node_groups.tf:130)
+  node_security_group_recommended_rules = {
+    ingress_nodes_ephemeral = { description = "Node to node ingress on ephemeral ports", protocol = "tcp", from_port = 1025, to_port = 65535, type = "ingress", self = true }
+    ingress_cluster_4443_webhook = { description = "Cluster API to node 4443/tcp webhook", protocol = "tcp", from_port = 4443, to_port = 4443, type = "ingress", source_cluster_security_group = true }
+    ingress_cluster_6443_webhook = { description = "Cluster API to node 6443/tcp webhook", protocol = "tcp", from_port = 6443, to_port = 6443, type = "ingress", source_cluster_security_group = true }
+    ingress_cluster_8443_webhook = { description = "Cluster API to node 8443/tcp webhook", protocol = "tcp", from_port = 8443, to_port = 8443, type = "ingress", source_cluster_security_group = true }
+    ingress_cluster_9443_webhook = { description = "Cluster API to node 9443/tcp webhook", protocol = "tcp", from_port = 9443, to_port = 9443, type = "ingress", source_cluster_security_group = true }
+    ingress_cluster_10251_webhook = { description = "Cluster API to node 10251/tcp webhook", protocol = "tcp", from_port = 10251, to_port = 10251, type = "ingress", source_cluster_security_group = true }
+    egress_all = { description = "Allow all egress", protocol = "-1", from_port = 0, to_port = 0, type = "egress", cidr_blocks = ["0.0.0.0/0"], ipv6_cidr_blocks = local.ipv6 ? ["::/0"] : null }
+  }
+}
+
+# Base and recommended rules, then the caller's (same key replaces);
+# source_cluster_security_group wins over source_security_group_id.
+# @ node_groups.tf:201-220 cause: node_security_group_additional_rules, node_security_group_enable_recommended_rules
+resource "aws_security_group_rule" "node" {
+  for_each = { for k, v in merge(
+    local.node_security_group_rules,
+    { for k, v in local.node_security_group_recommended_rules : k => v if var.node_security_group_enable_recommended_rules },
+    var.node_security_group_additional_rules,
+  ) : k => v if local.create_node_sg }
+  security_group_id        = aws_security_group.node[0].id
+  type                     = try(each.value.type, "ingress")
+  protocol                 = try(each.value.protocol, "tcp")
+  from_port                = each.value.from_port
+  to_port                  = each.value.to_port
+  cidr_blocks              = try(each.value.cidr_blocks, null)
+  ipv6_cidr_blocks         = try(each.value.ipv6_cidr_blocks, null)
+  prefix_list_ids          = try(each.value.prefix_list_ids, null)
+  self                     = try(each.value.self, null)
+  source_security_group_id = try(each.value.source_cluster_security_group, false) ? local.cluster_security_group_id : try(each.value.source_security_group_id, null)
+}
+
+# The node SG, then the group's vpc_security_group_ids (replacing the
+# defaults: v21 has none); the primary SG when attach_cluster_primary_security_group.
+# @ node_groups.tf:380 cause: eks_managed_node_groups
+module "eks_managed_node_group" {
+  source   = "./modules/eks-managed-node-group"
+  for_each = { for k, v in var.eks_managed_node_groups : k => v if var.create }
+
+  cluster_name = aws_eks_cluster.this[0].name
+  name         = try(each.value.name, each.key)
+  # @ node_groups.tf:380 cause: eks_managed_node_groups.*.vpc_security_group_ids, create_node_security_group
+  vpc_security_group_ids = compact(concat([local.node_security_group_id], try(each.value.vpc_security_group_ids, [])))
+  # @ variables.tf:1190 cause: eks_managed_node_groups.*.attach_cluster_primary_security_group
+  cluster_primary_security_group_id = try(each.value.attach_cluster_primary_security_group, false) ? aws_eks_cluster.this[0].vpc_config[0].cluster_security_group_id : null
+  use_custom_launch_template        = try(each.value.use_custom_launch_template, true)
+  remote_access                     = try(each.value.remote_access, {})
+  create_security_group             = try(each.value.create_security_group, true)
+  security_group_ingress_rules      = try(each.value.security_group_ingress_rules, {})
+  security_group_egress_rules       = try(each.value.security_group_egress_rules, {})
+}
+
+# @ node_groups.tf:531 cause: self_managed_node_groups
+module "self_managed_node_group" {
+  source   = "./modules/self-managed-node-group"
+  for_each = { for k, v in var.self_managed_node_groups : k => v if var.create }
+
+  cluster_name = aws_eks_cluster.this[0].name
+  name         = try(each.value.name, each.key)
+  # @ node_groups.tf:531 cause: self_managed_node_groups.*.vpc_security_group_ids, create_node_security_group
+  vpc_security_group_ids = compact(concat([local.node_security_group_id], try(each.value.vpc_security_group_ids, [])))
+  # @ variables.tf:1466 cause: self_managed_node_groups.*.attach_cluster_primary_security_group
+  cluster_primary_security_group_id = try(each.value.attach_cluster_primary_security_group, false) ? aws_eks_cluster.this[0].vpc_config[0].cluster_security_group_id : null
+}

@@ -1,0 +1,24 @@
+# Near miss of (e): a rule admitting the VPN's range on 443 gives kubectl a
+# path to the private endpoint: no EKSSG027. The rest is the clean default.
+module "eks" { # want: EKSSG022 EKSSG023 EKSSG026
+  source  = "terraform-aws-modules/eks/aws"
+  version = "~> 19.0"
+
+  cluster_name = "prod"
+  cluster_version = "1.30"
+  vpc_id = "vpc-0123456789abcdef0"
+  subnet_ids = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+
+  cluster_security_group_additional_rules = {
+    ingress_vpn_443 = {
+      type        = "ingress"
+      protocol    = "tcp"
+      from_port   = 443
+      to_port     = 443
+      cidr_blocks = ["10.20.0.0/16"]
+    }
+  }
+  eks_managed_node_groups = {
+    default = {}
+  }
+}
