@@ -3,6 +3,7 @@
 package sarif
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -21,6 +22,7 @@ import (
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/docs"
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/internal/jsonindent"
 	"github.com/eks-sg-lint/eks-sg-lint/report"
 )
 
@@ -51,9 +53,18 @@ var getwd = os.Getwd
 // and followed by a newline. Equal reports give byte-identical output (in
 // the same working directory).
 func Write(w io.Writer, r *report.Report) error {
-	log, err := gosarif.New(gosarif.Version210)
+	log, err := newLog(r)
 	if err != nil {
 		return err
+	}
+	return encode(w, log)
+}
+
+// newLog is the SARIF log of r.
+func newLog(r *report.Report) (*gosarif.Report, error) {
+	log, err := gosarif.New(gosarif.Version210)
+	if err != nil {
+		return nil, err
 	}
 	log.Schema = SchemaURI
 
@@ -160,13 +171,22 @@ func Write(w io.Writer, r *report.Report) error {
 		})
 	}
 	log.AddRun(run)
+	return log, nil
+}
 
-	// go-sarif's PrettyWrite escapes <, > and & and adds no final newline;
-	// encode the same structures with an Encoder instead.
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+// encode writes log as JSON indented by 2 spaces, followed by a newline:
+// the bytes of an Encoder with SetIndent("", "  "), whose re-indenting
+// pass over the whole document took most of the time of writing SARIF.
+// go-sarif's PrettyWrite escapes <, > and & and adds no final newline;
+// the same structures are encoded with an Encoder instead.
+func encode(w io.Writer, log *gosarif.Report) error {
+	var compact bytes.Buffer
+	enc := json.NewEncoder(&compact)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	if err := enc.Encode(log); err != nil {
+		return err
+	}
+	return jsonindent.Write(w, compact.Bytes(), "  ")
 }
 
 // keptResults marks the findings that go into the run: all of them, or
