@@ -828,6 +828,9 @@ func (s *scope) callValue(c *moduleCall) cty.Value {
 			given[n] = s.eval(a.Expr, x.extras)
 		}
 		cs.callArgs, cs.callExtras = attrs, x.extras
+		if stand != nil && stand.model != nil {
+			s.noteModelLimits(c, stand, given)
+		}
 		cs.setVars(given)
 		cs.setDefaultTags(s.defaultTags, c.providers)
 		cs.evaluateAll()

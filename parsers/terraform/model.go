@@ -14,6 +14,7 @@ import (
 	"github.com/eks-sg-lint/eks-sg-lint/parsers/terraform/eksmodule"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // modelRoot is the folder the built-in module models are read from: in
@@ -114,14 +115,12 @@ func (l *loader) annotate(display string, f *hcl.File) {
 	if !ok {
 		return
 	}
-	tokens, _ := hclsyntax.LexConfig(l.sources[display], display, hcl.InitialPos)
+	// The model files are ours: an annotation is a whole line (no
+	// heredoc or string holds one), so the lines are read as text.
 	byLine := map[int]eksmodule.Annotation{}
-	for _, tok := range tokens {
-		if tok.Type != hclsyntax.TokenComment {
-			continue
-		}
-		if a, ok := eksmodule.ParseAnnotation(string(tok.Bytes)); ok {
-			byLine[tok.Range.Start.Line] = a
+	for n, line := range strings.Split(string(l.sources[display]), "\n") {
+		if a, ok := eksmodule.ParseAnnotation(line); ok {
+			byLine[n+1] = a
 		}
 	}
 	var out []annotated
@@ -362,4 +361,49 @@ func (s *scope) moduleKey(name string) string {
 		b.WriteByte('.')
 	}
 	return b.String() + name
+}
+
+// noteModelLimits says where the caller writes something the model leaves
+// out rather than guess: remote_access beside the module's own launch
+// template, which EKS rejects at apply time (docs/terraform-aws-eks-module.md,
+// section 4).
+func (s *scope) noteModelLimits(c *moduleCall, t *standIn, given map[string]cty.Value) {
+	template := "use_custom_launch_template"
+	if t.model.Number == 18 {
+		template = "create_launch_template"
+	}
+	groups := given["eks_managed_node_groups"]
+	if groups == cty.NilVal || !groups.IsWhollyKnown() || groups.IsNull() || !(groups.Type().IsObjectType() || groups.Type().IsMapType()) {
+		return
+	}
+	defaults := given["eks_managed_node_group_defaults"]
+	custom := func(v cty.Value) (bool, bool) {
+		if v == cty.NilVal || v.IsNull() || !v.Type().IsObjectType() || !v.Type().HasAttribute(template) {
+			return false, false
+		}
+		b := v.GetAttr(template)
+		if !b.IsKnown() || b.IsNull() || !b.Type().Equals(cty.Bool) {
+			return true, true // unknown: leave it
+		}
+		return b.True(), true
+	}
+	for it := groups.ElementIterator(); it.Next(); {
+		k, g := it.Element()
+		if !g.Type().IsObjectType() || !g.Type().HasAttribute("remote_access") {
+			continue
+		}
+		on, set := custom(g)
+		if !set {
+			on, set = custom(defaults)
+		}
+		if set && !on {
+			continue
+		}
+		at := c.rng
+		if r, ok := causeRange(t.attrs, "eks_managed_node_groups."+k.AsString()+".remote_access"); ok {
+			at = r
+		}
+		s.ev.notify("note", at, "module.%s: node group %q sets remote_access while the module's own launch template is used (%s is not false); EKS rejects that when the group is created, so remote access is not modelled",
+			c.name, clean(k.AsString()), template)
+	}
 }

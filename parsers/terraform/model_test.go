@@ -166,3 +166,37 @@ resource "aws_security_group_rule" "self" {
 		}
 	}
 }
+
+func TestRemoteAccessWithTheModulesTemplateIsNotified(t *testing.T) {
+	call := `module "eks" {
+  source       = "terraform-aws-modules/eks/aws"
+  version      = "~> 20.0"
+  cluster_name = "prod"
+  eks_managed_node_groups = {
+    custom = {
+      remote_access = { ec2_ssh_key = "ops" }
+    }
+    eks_template = {
+      use_custom_launch_template = false
+      remote_access              = { ec2_ssh_key = "ops" }
+    }
+  }
+}
+`
+	r := scanMap(t, map[string]string{"main.tf": call}, Options{})
+	n := noteWith(r, `node group "custom" sets remote_access`)
+	if n == nil || n.Loc.Line != 7 {
+		t.Errorf("notification %+v (notes %+v)", n, r.Notes)
+	}
+	if noteWith(r, `node group "eks_template" sets remote_access`) != nil {
+		t.Error("remote_access with EKS's own template is notified")
+	}
+	// EKS's template: the remote-access group EKS creates is modelled
+	ng := ngByName(r.Doc, "eks_template")
+	if ng == nil || len(ng.SGs) != 2 {
+		t.Fatalf("node group eks_template: %+v", ng)
+	}
+	if ng := ngByName(r.Doc, "custom"); ng == nil || len(ng.SGs) != 1 {
+		t.Errorf("node group custom: %+v", ng)
+	}
+}
