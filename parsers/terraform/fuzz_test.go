@@ -55,7 +55,7 @@ resource "aws_security_group" "inner" {
 }
 output "id" { value = aws_security_group.inner.id }`),
 			"/m/.terraform/modules/modules.json": []byte(`{"Modules":[{"Key":"dl","Source":"terraform-aws-modules/vpc/aws","Dir":".terraform/modules/dl"}]}`),
-			"/m/.terraform/modules/dl/main.tf":    []byte(`resource "aws_security_group" "dl" {}`)}
+			"/m/.terraform/modules/dl/main.tf":   []byte(`resource "aws_security_group" "dl" {}`)}
 		res := Scan([]string{"/m"}, Options{FS: fsys, Display: func(s string) string { return s }})
 		for _, r := range res {
 			for _, e := range r.Errors {

@@ -50,11 +50,11 @@ func TestAdmitted(t *testing.T) {
 
 func TestSource(t *testing.T) {
 	for src, want := range map[string]string{
-		"terraform-aws-modules/eks/aws":                     "",
-		"registry.terraform.io/terraform-aws-modules/eks/aws": "",
+		"terraform-aws-modules/eks/aws":                                                   "",
+		"registry.terraform.io/terraform-aws-modules/eks/aws":                             "",
 		"git::https://github.com/terraform-aws-modules/terraform-aws-eks.git?ref=v20.8.5": "20.8.5",
-		"github.com/terraform-aws-modules/terraform-aws-eks?ref=v19.21.0":                  "19.21.0",
-		"git@github.com:terraform-aws-modules/terraform-aws-eks.git":                        "",
+		"github.com/terraform-aws-modules/terraform-aws-eks?ref=v19.21.0":                 "19.21.0",
+		"git@github.com:terraform-aws-modules/terraform-aws-eks.git":                      "",
 	} {
 		ok, ref := Source(src)
 		if !ok || ref != want {
