@@ -16,6 +16,11 @@
 // itself when none is, because a default caused it). A cause is an argument
 // (`tags`), a key inside one (`eks_managed_node_group_defaults.remote_access`)
 // or a key inside any element of one (`eks_managed_node_groups.*.remote_access`).
+//
+// Each major is a module of its own, much of it repeated from the next on
+// purpose: the majors differ in small ways (rule sets, defaults, renamed
+// arguments, per-group SGs) that a shared template would hide, and each
+// file cites the lines of its own tag.
 package eksmodule
 
 import (
