@@ -1,63 +1,205 @@
 #!/usr/bin/env bash
-# Whole-process performance harness for eks-sg-lint (docs/performance.md).
+# Whole-process performance harness for eks-sg-lint (docs/performance.md):
+# one run measures every figure of issue 16 side by side.
 #
-#   scripts/bench.sh            # 10,000-template repository
-#   N=2000 RUNS=3 scripts/bench.sh
+#   scripts/bench.sh                          # full run (about 5 minutes on 2 cores)
+#   N=2000 RUNS=3 CALLGRIND=0 scripts/bench.sh  # quick run
 #
-# Builds the binary once, generates a repository of N templates from the
-# test corpus into a temporary folder (tools/genrepo), then prints, for
-# one template, the whole corpus, the N-template repository and the
-# parse-only floor of that repository (the same files found, read and
-# parsed into yaml.v3 node trees, nothing else: benchtool parse): wall time
-# (min and median), CPU time (user+system) and peak RSS of the process, and
-# how the repository scan compares with its floor. The whole corpus holds
-# files broken on purpose, so eks-sg-lint exits 2 there.
+# Builds the binary once, writes its inputs into a temporary folder, then
+# measures, each as whole processes (benchtool run: wall time min and
+# median, median CPU time user+system, peak RSS of the child):
 #
-# Needs only Go (and bash, awk); hyperfine is run in addition when it is
-# installed. Timings on a busy machine are noisy: compare CPU times too, and
-# look at the load average printed first.
+#   - one template (the README example and the largest corpus template);
+#   - real templates: COPIES copies of testdata/corpus/cloudformation (420
+#     files at 15), `--format sarif`, against the parse-only floor of the
+#     same files (benchtool parse: found, read and parsed with yamltree as
+#     parsers.Parse does, nothing else; and with plain yaml.v3, a floor
+#     that does not move when yamltree gets faster);
+#   - the whole corpus (files broken on purpose: eks-sg-lint exits 2);
+#   - N generated templates (tools/genrepo) against their floor;
+#   - distinct clusters growing 4x: N/4 generated templates against N;
+#   - one cluster described by many files: SAME_N and 4*SAME_N copies of one
+#     node-group template keeping its cluster name (as
+#     BenchmarkSameClusterCopies in analyzer/ makes them), for two templates;
+#   - instruction counts (valgrind --tool=callgrind) of one template, the
+#     real templates and their floors, when valgrind is installed
+#     (CALLGRIND=0 skips them);
+#   - trivy config on the real templates, when trivy is installed;
+#
+# and ends with a table of the targets of issue 16, met or not. Wall times
+# on a busy machine are noisy (the load average is printed first): compare
+# CPU times and instruction counts too. Not part of `go test ./...`.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-N=${N:-10000}
-RUNS=${RUNS:-5}          # runs of the repository-sized measurements
-SMALL_RUNS=${SMALL_RUNS:-50}
+N=${N:-10000}                  # generated templates
+RUNS=${RUNS:-5}                # runs of repository-sized measurements
+REAL_RUNS=${REAL_RUNS:-$((2 * RUNS))} # runs of the real-template and same-cluster sets
+SMALL_RUNS=${SMALL_RUNS:-50}   # runs of one template and the corpus
+COPIES=${COPIES:-15}           # copies of the CloudFormation corpus
+SAME_N=${SAME_N:-500}          # same-cluster copies (and 4x that)
+DISTINCT_N=${DISTINCT_N:-$((N / 4))} # distinct-cluster repository, against N
+CALLGRIND=${CALLGRIND:-1}
+TRIVY_RUNS=${TRIVY_RUNS:-1}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/eks-sg-lint-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+summary="$tmp/summary"
+: >"$summary"
 
-echo "== eks-sg-lint benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(go version | cut -d' ' -f3-), $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') CPUs"
-if [ -r /proc/loadavg ]; then
-	echo "   load average: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates wall times)"
-fi
+echo "== eks-sg-lint benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo '+changes'), $(go version | cut -d' ' -f3-), $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') CPUs"
+load() { [ -r /proc/loadavg ] && cut -d' ' -f1-3 /proc/loadavg || echo '?'; }
+echo "   load average: $(load) (other work on the machine inflates wall times)"
 
 go build -o "$tmp/eks-sg-lint" ./cmd/eks-sg-lint
 # The generator and the timer are in the tools module (tools/go.mod).
 go -C tools build -o "$tmp/genrepo" ./genrepo
 go -C tools build -o "$tmp/benchtool" ./benchtool
-
-"$tmp/genrepo" -n "$N" -out "$tmp/repo"
-
 bin="$tmp/eks-sg-lint"
+bt="$tmp/benchtool"
+
+# copies SRC COUNT OUT writes COUNT verbatim copies of SRC, 100 to a
+# folder, named as BenchmarkSameClusterCopies names them.
+copies() {
+	local src=$1 count=$2 out=$3 ext=${1##*.} i d names
+	for ((d = 0; d * 100 < count; d++)); do
+		mkdir -p "$out/$(printf d%03d "$d")"
+		names=()
+		for ((i = d * 100; i < count && i < (d + 1) * 100; i++)); do
+			names+=("$out/$(printf d%03d "$d")/$(printf copy%05d "$i").$ext")
+		done
+		tee "${names[@]}" <"$src" >/dev/null
+	done
+}
+
+# measure KEY RUNS LABEL [benchtool run flags] -- PROGRAM ARGS... saves the
+# numbers as $tmp/KEY.txt.
+measure() {
+	local key=$1 runs=$2 label=$3
+	shift 3
+	"$bt" run -runs "$runs" -label "$label" -save "$tmp/$key.txt" "$@"
+}
+field() { # field KEY N: field N (1 median wall, 2 median CPU, 3 RSS MB, 4 min wall)
+	awk -v n="$2" '{ print $n }' "$tmp/$1.txt"
+}
+# ratio LABEL KEY BASE TARGET: how KEY compares with BASE; the verdict is
+# on median wall time, with CPU time beside it.
+ratio() {
+	local label=$1 key=$2 base=$3 target=$4
+	awk -v label="$label" -v target="$target" \
+		-v nw="$(field "$key" 1)" -v dw="$(field "$base" 1)" -v nc="$(field "$key" 2)" -v dc="$(field "$base" 2)" \
+		-v nm="$(field "$key" 4)" -v dm="$(field "$base" 4)" 'BEGIN {
+		w = nw / dw; printf "%-48s %.2fx wall (medians; min %.2fx), %.2fx CPU\n", label, w, nm / dm, nc / dc
+		printf "| %s | %.2fx wall, %.2fx CPU | at most %sx | %s |\n", label, w, nc / dc, target, (w <= target ? "yes" : "no") >> "'"$summary"'"
+	}'
+}
+
+echo
+echo "== inputs"
+"$tmp/genrepo" -n "$N" -out "$tmp/repo"
+"$tmp/genrepo" -n "$DISTINCT_N" -out "$tmp/repo-quarter"
+real="$tmp/real"
+for ((c = 1; c <= COPIES; c++)); do
+	mkdir -p "$real/$(printf c%02d "$c")"
+	cp -R testdata/corpus/cloudformation/. "$real/$(printf c%02d "$c")/"
+done
+echo "real templates: $(find "$real" -type f | wc -l) files ($COPIES copies of testdata/corpus/cloudformation)"
+same_srcs=(testdata/corpus/cloudformation/eks-workshop__amazon-eks-nodegroup-with-spot.yml testdata/examples/cluster-with-nodes.yaml)
+for src in "${same_srcs[@]}"; do
+	copies "$src" "$SAME_N" "$tmp/same-$(basename "$src")-1"
+	copies "$src" "$((4 * SAME_N))" "$tmp/same-$(basename "$src")-4"
+done
+echo "same cluster: $SAME_N and $((4 * SAME_N)) copies of $(basename "${same_srcs[0]}") and of $(basename "${same_srcs[1]}")"
+
 one=testdata/examples/cluster-with-nodes.yaml
 largest=testdata/corpus/cloudformation/quickstart-amazon-eks-nodegroup__amazon-eks-nodegroup.template.yaml
 
 echo
-"$tmp/benchtool" run -runs "$SMALL_RUNS" -warmup 3 -label "one template (README example)" -- "$bin" "$one"
-"$tmp/benchtool" run -runs "$SMALL_RUNS" -warmup 3 -label "one template (largest, 52 KB)" -- "$bin" "$largest"
-"$tmp/benchtool" run -runs "$SMALL_RUNS" -warmup 3 -label "whole corpus" -exit 0,1,2 -- "$bin" testdata/corpus testdata/examples
-"$tmp/benchtool" run -runs "$RUNS" -warmup 1 -label "$N templates" -save "$tmp/scan.txt" -- "$bin" "$tmp/repo"
-"$tmp/benchtool" run -runs "$RUNS" -warmup 1 -label "$N templates, parse-only floor" -save "$tmp/floor.txt" -- "$tmp/benchtool" parse "$tmp/repo"
-read -r scan_wall scan_cpu _ <"$tmp/scan.txt"
-read -r floor_wall floor_cpu _ <"$tmp/floor.txt"
-awk -v sw="$scan_wall" -v fw="$floor_wall" -v sc="$scan_cpu" -v fc="$floor_cpu" -v label="$N templates vs floor:" \
-	'BEGIN { printf "%-34s %.2fx the wall time of the floor (medians), %.2fx its CPU time\n", label, sw / fw, sc / fc }'
+echo "== one template"
+measure one "$SMALL_RUNS" "one template (README example)" -warmup 3 -- "$bin" "$one"
+measure largest "$SMALL_RUNS" "one template (largest, 52 KB)" -warmup 3 -- "$bin" "$largest"
+awk -v w="$(field largest 1)" 'BEGIN { printf "| one template (largest, 52 KB), median wall | %.1f ms | under 10 ms | %s |\n", w * 1000, (w < 0.010 ? "yes" : "no") }' >>"$summary"
+measure corpus "$SMALL_RUNS" "whole corpus" -warmup 3 -exit 0,1,2 -- "$bin" testdata/corpus testdata/examples
+
+echo
+echo "== real templates, $COPIES copies of the CloudFormation corpus (load $(load))"
+measure real "$REAL_RUNS" "real templates, --format sarif" -warmup 2 -- "$bin" --format sarif "$real"
+measure real-floor "$REAL_RUNS" "parse floor (yamltree)" -warmup 2 -- "$bt" parse "$real"
+measure real-floor-yaml "$REAL_RUNS" "parse floor (plain yaml.v3)" -warmup 2 -- "$bt" parse -yaml.v3 "$real"
+ratio "real templates vs floor (yamltree)" real real-floor 1.1
+ratio "real templates vs plain yaml.v3 parsing" real real-floor-yaml 1.1
+
+echo
+echo "== $N generated templates (load $(load))"
+measure repo "$RUNS" "$N templates" -warmup 1 -- "$bin" "$tmp/repo"
+measure repo-floor "$RUNS" "$N templates, parse floor" -warmup 1 -- "$bt" parse "$tmp/repo"
+ratio "$N generated templates vs floor" repo repo-floor 1.2
+awk -v r="$(field repo 3)" -v n="$N" 'BEGIN { printf "| %d generated templates, peak RSS | %.0f MB | under 300 MB | %s |\n", n, r, (r < 300 ? "yes" : "no") }' >>"$summary"
+measure repo-quarter "$RUNS" "$DISTINCT_N templates" -warmup 1 -- "$bin" "$tmp/repo-quarter"
+ratio "distinct clusters, $DISTINCT_N -> $N templates" repo repo-quarter 4.5
+
+echo
+echo "== one cluster in many files (load $(load))"
+for src in "${same_srcs[@]}"; do
+	name=$(basename "$src")
+	label=${name#*__amazon-eks-}
+	label=${label%.*}
+	measure "same-$name-1" "$REAL_RUNS" "$label x$SAME_N" -warmup 1 -- "$bin" "$tmp/same-$name-1"
+	measure "same-$name-4" "$REAL_RUNS" "$label x$((4 * SAME_N))" -warmup 1 -- "$bin" "$tmp/same-$name-4"
+	ratio "same cluster, $label x$SAME_N -> x$((4 * SAME_N))" "same-$name-4" "same-$name-1" 4.5
+done
+
+echo
+echo "== instructions (callgrind)"
+if [ "$CALLGRIND" = 0 ]; then
+	echo "callgrind: skipped (CALLGRIND=0)"
+elif ! command -v valgrind >/dev/null 2>&1; then
+	echo "callgrind: valgrind not installed, instructions not counted"
+else
+	# Instruction counts vary much less than wall time on a shared machine;
+	# asynchronous preemption off, or signals make every run differ.
+	# (eks-sg-lint exits 1 with findings: the exit status is not the point.)
+	instructions() {
+		{ GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null || true; } |
+			awk '/ refs:/ { gsub(",", "", $NF); print $NF }'
+	}
+	ir_one=$(instructions "$bin" "$largest")
+	awk -v n="$ir_one" 'BEGIN { printf "one template (largest, 52 KB)    %6.1f M instructions\n", n / 1e6 }'
+	ir_scan=$(instructions "$bin" --format sarif "$real")
+	ir_floor=$(instructions "$bt" parse "$real")
+	ir_yaml=$(instructions "$bt" parse -yaml.v3 "$real")
+	awk -v s="$ir_scan" -v f="$ir_floor" -v y="$ir_yaml" -v summary="$summary" 'BEGIN {
+		printf "real templates, --format sarif   %6.2f G instructions\n", s / 1e9
+		printf "parse floor (yamltree)           %6.2f G\n", f / 1e9
+		printf "parse floor (plain yaml.v3)      %6.2f G\n", y / 1e9
+		printf "real templates vs floor: %.2fx the yamltree floor, %.2fx the yaml.v3 floor (instructions)\n", s / f, s / y
+		printf "| real templates vs floor (yamltree), instructions | %.2fx (%.2f / %.2f G) | at most 1.1x | %s |\n", s / f, s / 1e9, f / 1e9, (s / f <= 1.1 ? "yes" : "no") >> summary
+	}'
+fi
+
+echo
+echo "== trivy"
+if command -v trivy >/dev/null 2>&1; then
+	echo "$(trivy --version 2>/dev/null | head -1)"
+	measure trivy "$TRIVY_RUNS" "trivy config, real templates" -warmup 0 -exit 0,1 -- trivy config --quiet "$real"
+	awk -v t="$(field trivy 1)" -v s="$(field real 1)" -v summary="$summary" 'BEGIN {
+		printf "trivy vs eks-sg-lint on the real templates: %.0fx slower (median wall)\n", t / s
+		printf "| trivy config vs eks-sg-lint, real templates | trivy %.0fx slower | at least 100x | %s |\n", t / s, (t / s >= 100 ? "yes" : "no") >> summary
+	}'
+else
+	echo "trivy: not installed, not compared"
+	echo "| trivy config vs eks-sg-lint, real templates | trivy: not installed, not compared | at least 100x | not measured |" >>"$summary"
+fi
 
 if command -v hyperfine >/dev/null 2>&1; then
 	echo
 	echo "== hyperfine"
-	hyperfine -N -i --warmup 3 --runs "$SMALL_RUNS" --style basic \
-		"$bin $one" "$bin $largest" "$bin testdata/corpus testdata/examples"
-	hyperfine -N -i --warmup 1 --runs "$RUNS" --style basic \
-		"$bin $tmp/repo" "$tmp/benchtool parse $tmp/repo"
+	hyperfine -N -i --warmup 3 --runs "$SMALL_RUNS" --style basic "$bin $one" "$bin $largest"
+	hyperfine -N -i --warmup 2 --runs "$REAL_RUNS" --style basic "$bin --format sarif $real" "$bt parse $real"
 fi
+
+echo
+echo "== targets of issue 16 (load $(load))"
+echo "| target | measured | goal | met |"
+echo "|---|---|---|---|"
+cat "$summary"

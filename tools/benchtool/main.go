@@ -5,7 +5,8 @@
 //
 // runs a program repeatedly (standard output discarded) and prints the
 // minimum and median wall time, the median CPU time (user+system) and the
-// peak resident set size of the children (getrusage). Only the exit codes
+// peak resident set size of the children (getrusage); -save writes them to
+// a file as "median-wall median-cpu rss-MB min-wall" (seconds). Only the exit codes
 // given with -exit are accepted (default 0 and 1: eks-sg-lint exits 1 when
 // it has findings, 2 when some file could not be parsed).
 //
@@ -55,7 +56,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: benchtool run [-runs N] [-warmup N] [-label S] [-exit 0,1] [-save FILE] -- PROGRAM ARGS...\n       benchtool parse PATH...")
+	fmt.Fprintln(os.Stderr, "usage: benchtool run [-runs N] [-warmup N] [-label S] [-exit 0,1] [-save FILE] -- PROGRAM ARGS...\n       benchtool parse [-yaml.v3] PATH...")
 	os.Exit(2)
 }
 
@@ -70,7 +71,7 @@ func runCmd(args []string) int {
 	warmup := fset.Int("warmup", 1, "untimed runs first")
 	label := fset.String("label", "", "name printed with the result")
 	exits := fset.String("exit", "0,1", "accepted exit codes, comma-separated")
-	save := fset.String("save", "", "also write `FILE`: median wall seconds, median CPU seconds, peak RSS MB")
+	save := fset.String("save", "", "also write `FILE`: median wall seconds, median CPU seconds, peak RSS MB, minimum wall seconds")
 	if err := fset.Parse(args); err != nil {
 		return 2
 	}
@@ -104,7 +105,8 @@ func runCmd(args []string) int {
 	fmt.Printf("%-34s wall min %9s  median %9s   cpu median %9s   peak RSS %6.1f MB   (%d runs)\n",
 		*label, round(walls[0]), round(walls[len(walls)/2]), round(cpus[len(cpus)/2]), float64(rss)/1024, len(samples))
 	if *save != "" {
-		line := fmt.Sprintf("%.6f %.6f %.1f\n", walls[len(walls)/2].Seconds(), cpus[len(cpus)/2].Seconds(), float64(rss)/1024)
+		line := fmt.Sprintf("%.6f %.6f %.1f %.6f\n", walls[len(walls)/2].Seconds(), cpus[len(cpus)/2].Seconds(), float64(rss)/1024,
+			walls[0].Seconds())
 		if err := os.WriteFile(*save, []byte(line), 0o644); err != nil {
 			fmt.Fprintln(os.Stderr, "benchtool:", err)
 			return 1
