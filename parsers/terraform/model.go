@@ -18,9 +18,9 @@ import (
 )
 
 // modelRoot is the folder the built-in module models are read from: in
-// memory, never on disk (a path no real file can have on any system we
-// run on: the colon is not allowed in a Windows path and absent from any
-// Unix root).
+// memory, never on disk. No scanned file is looked for there: a colon
+// cannot stand in a Windows folder name, and no Unix system has such a
+// top-level folder.
 const modelRoot = "/eks-sg-lint:model"
 
 func isModelPath(p string) bool { return strings.HasPrefix(filepath.ToSlash(p), modelRoot+"/") }
