@@ -29,10 +29,12 @@ var oursMarkers = []*regexp.Regexp{
 	regexp.MustCompile(`(?m)(?:^|[{,\s])["']?(?:SecurityGroups|SecurityGroupRules|Reservations)["']?\s*:\s*(?:\[|$)`),
 	// AWS CLI eks describe-cluster / describe-nodegroup: their EKS fields.
 	regexp.MustCompile(`"(?:resourcesVpcConfig|nodegroupArn)"\s*:`),
+	// Terraform plan JSON (terraform show -json): its top-level sections.
+	regexp.MustCompile(`"(?:planned_values|resource_changes)"\s*:\s*[\[{]`),
 }
 
 // Ours reports whether data carries the content markers of one of the
-// tool's inputs: CloudFormation, eksctl or AWS CLI JSON. NUL bytes are
+// tool's inputs: CloudFormation, eksctl, AWS CLI JSON or a Terraform plan. NUL bytes are
 // ignored, so that UTF-16 without a byte order mark is recognised too.
 func Ours(data []byte) bool {
 	if bytes.IndexByte(data, 0) >= 0 {

@@ -36,6 +36,9 @@ type Result struct {
 	Ours  bool
 	Docs  []*graph.Document
 	Notes []graph.Notification
+	// Plan is the decoded Terraform plan (Format "terraform-plan"), for the
+	// scan to locate it at the HCL it was made from when that is scanned too.
+	Plan *terraform.Plan
 }
 
 // FileError is an error at a position of a file (Line 0 when unknown).
@@ -63,6 +66,14 @@ func Parse(file string, data []byte, opts Options) (res Result, err error) {
 		var doc *graph.Document
 		var err error
 		switch {
+		case terraform.IsPlan(d):
+			res.Format = "terraform-plan"
+			var plan *terraform.Plan
+			if plan, err = terraform.DecodePlan(file, data, d); err == nil {
+				var notes []graph.Notification
+				doc, notes = plan.Document(nil)
+				res.Plan, res.Notes = plan, append(res.Notes, notes...)
+			}
 		case cloudformation.IsTemplate(d):
 			res.Format = "cloudformation"
 			doc, err = cloudformation.Parse(file, d, cloudformation.Options{Params: opts.Params})

@@ -91,6 +91,8 @@ type Result struct {
 	Comments []Comment
 	Errors   []FileError
 	Notes    []graph.Notification
+	// source locates the module's blocks for a plan made from it (plan.go).
+	source *rootSource
 }
 
 // IsTerraformFile reports whether a path names a Terraform configuration
@@ -161,6 +163,7 @@ func Scan(dirs []string, opts Options) []Result {
 	seen := map[string]bool{}
 	for _, d := range roots {
 		r := evaluateRoot(l, d, opts)
+		r.source = &rootSource{l: l, dir: d}
 		errs := r.Errors[:0:0]
 		for _, e := range r.Errors {
 			if k := e.Loc.String() + "\x00" + e.Msg; !seen[k] {

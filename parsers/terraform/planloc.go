@@ -1,0 +1,84 @@
+package terraform
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// rootSource is the HCL of a root module as the scan read it: where a plan
+// made from it finds each resource's block, by address.
+type rootSource struct {
+	l   *loader
+	dir string // absolute
+}
+
+// RootDir is the root module's folder (absolute), or "" when the result
+// is not one of Scan's.
+func (r Result) RootDir() string {
+	if r.source == nil {
+		return ""
+	}
+	return r.source.dir
+}
+
+// HasResources reports whether every resource address (`type.name`, no
+// instance key) is declared in the root module, and every module call
+// name called there: whether a plan's configuration is this module's.
+func (r Result) HasResources(addrs, calls []string) bool {
+	if r.source == nil {
+		return false
+	}
+	m := r.source.l.load(r.source.dir)
+	for _, a := range addrs {
+		if m.resources[a] == nil {
+			return false
+		}
+	}
+	for _, c := range calls {
+		if m.calls[c] == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// resource finds the block of a resource instance address
+// (`module.a["k"].aws_security_group.x[0]`) through local module calls.
+// Instances of one block share its range.
+func (r *rootSource) resource(address string) *resourceConfig {
+	t, diags := hclsyntax.ParseTraversalAbs([]byte(address), "", hcl.InitialPos)
+	if diags.HasErrors() || len(t) < 2 {
+		return nil
+	}
+	m := r.l.load(r.dir)
+	i := 0
+	for depth := 0; i < len(t) && stepName(t, i) == "module"; depth++ {
+		name := attrStep(t, i+1)
+		c := m.calls[name]
+		if c == nil || depth > maxModuleDepth {
+			return nil
+		}
+		dir, local := localSource(m.dir, c.source)
+		if !local {
+			return nil // a downloaded or modelled module: no block of ours
+		}
+		m = r.l.load(dir)
+		i += 2
+		if _, ok := indexStep(t, i); ok {
+			i++
+		}
+	}
+	typ, name := stepName(t, i), attrStep(t, i+1)
+	if typ == "" || name == "" || typ == "data" {
+		return nil
+	}
+	return m.resources[typ+"."+name]
+}
+
+// stepName is the name at step i: the root or an attribute.
+func stepName(t hcl.Traversal, i int) string {
+	if i == 0 {
+		return t.RootName()
+	}
+	return attrStep(t, i)
+}
