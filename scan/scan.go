@@ -132,24 +132,42 @@ func Run(paths []string, opts Options) *report.Report {
 	}
 	wg.Wait()
 
-	var docs []*graph.Document
 	notes := walkNotes
-	for _, p := range results {
+	var plans []planFile
+	for i := range results {
+		p := &results[i]
 		notes = append(notes, p.res.Notes...)
 		if p.ignore {
 			continue
 		}
+		rep.Files = append(rep.Files, p.in.display)
 		if p.err != nil {
 			rep.Errors = append(rep.Errors, *p.err)
-			rep.Files = append(rep.Files, p.in.display)
 			continue
 		}
-		rep.Files = append(rep.Files, p.in.display)
-		docs = append(docs, p.res.Docs...)
+		if p.res.Plan != nil {
+			plans = append(plans, planFile{abs: p.in.abs, plan: p.res.Plan, docs: &p.res.Docs})
+		}
 	}
-	tfDocs, tfFiles, tfErrs, tfNotes, tfAlts := scanTerraform(tfDirs, wd, opts)
-	docs, notes = append(docs, tfDocs...), append(notes, tfNotes...)
+	tfRoots, tfFiles, tfErrs, tfNotes := scanTerraform(tfDirs, wd, opts)
+	notes = append(notes, tfNotes...)
+	notes = append(notes, pairPlans(plans, tfRoots)...)
 	rep.Files, rep.Errors = append(rep.Files, tfFiles...), append(rep.Errors, tfErrs...)
+	var docs []*graph.Document
+	for _, p := range results {
+		if !p.ignore && p.err == nil {
+			docs = append(docs, p.res.Docs...)
+		}
+	}
+	var tfAlts []alternatives
+	for _, r := range tfRoots {
+		if r.doc != nil {
+			docs = append(docs, r.doc)
+			if r.alt != nil {
+				tfAlts = append(tfAlts, *r.alt)
+			}
+		}
+	}
 	g := graph.Merge(docs)
 	if opts.Progress != nil {
 		opts.Progress("analyse", len(inputs), len(inputs))

@@ -45,10 +45,11 @@ func splitTerraform(inputs []input) ([]input, []string) {
 }
 
 // scanTerraform evaluates the Terraform folders and adds what they give to
-// the report's inputs.
-func scanTerraform(dirs []string, wd string, opts Options) (docs []*graph.Document, files []string, errs []report.FileError, notes []graph.Notification, alts []alternatives) {
+// the report's inputs; each root's document (and its variants) may yet
+// give way to a plan of it (pairPlans).
+func scanTerraform(dirs []string, wd string, opts Options) (roots []*tfRoot, files []string, errs []report.FileError, notes []graph.Notification) {
 	if len(dirs) == 0 {
-		return nil, nil, nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	limit := opts.MaxFileSize
 	if limit <= 0 {
@@ -61,23 +62,22 @@ func scanTerraform(dirs []string, wd string, opts Options) (docs []*graph.Docume
 		MaxSize:  limit,
 	})
 	for _, r := range res {
-		if r.Doc != nil {
-			docs = append(docs, r.Doc)
-		}
+		root := &tfRoot{res: r, doc: r.Doc}
 		if len(r.Variants) > 1 {
 			a := alternatives{files: map[string]bool{}, docs: r.Variants}
 			for _, f := range r.Files {
 				a.files[f] = true
 			}
-			alts = append(alts, a)
+			root.alt = &a
 		}
+		roots = append(roots, root)
 		files = append(files, r.Files...)
 		for _, e := range r.Errors {
 			errs = append(errs, report.FileError{Loc: e.Loc, Message: e.Msg})
 		}
 		notes = append(notes, r.Notes...)
 	}
-	return docs, files, errs, notes, alts
+	return roots, files, errs, notes
 }
 
 // alternatives are a Terraform root's documents, one per major of a

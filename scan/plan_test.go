@@ -1,0 +1,171 @@
+package scan
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// findingLines are a scan's findings as "RULE message" (at is false) or
+// "file:line:col RULE message".
+func findingLines(t *testing.T, wd string, at bool, paths ...string) []string {
+	t.Helper()
+	rep := Run(paths, Options{WorkDir: wd})
+	if len(rep.Errors) > 0 {
+		t.Fatalf("%v: %v", paths, rep.Errors)
+	}
+	var out []string
+	for _, f := range rep.Findings {
+		s := f.RuleID + " " + f.Message
+		if at {
+			s = f.Loc.String() + " " + s
+		}
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var addressLine = regexp.MustCompile(`^\s*"address": "[^"]+",?$`)
+
+// The same configuration read as HCL and as its plan gives the same
+// findings (rules and messages, which name resources by address). Alone,
+// the plan's findings point at the resource's address in the plan; paired
+// with the HCL, at exactly where the HCL reading points.
+func TestPlanMatchesHCL(t *testing.T) {
+	units, _ := filepath.Glob("../testdata/rules/*/tf-plan-paired-*.scan")
+	if len(units) < 4 {
+		t.Fatalf("want the paired plan fixtures, got %v", units)
+	}
+	for _, unit := range units {
+		abs, _ := filepath.Abs(unit)
+		planFile := filepath.Join(abs, "plan.json")
+		hcl := findingLines(t, abs, true, filepath.Join(abs, "main.tf"))
+		paired := findingLines(t, abs, true, abs)
+		if len(hcl) == 0 {
+			t.Fatalf("%s: the HCL gives no finding to compare", unit)
+		}
+		if !reflect.DeepEqual(hcl, paired) {
+			t.Errorf("%s: HCL and plan+HCL differ\nHCL:\n  %s\nplan+HCL:\n  %s", unit, strings.Join(hcl, "\n  "), strings.Join(paired, "\n  "))
+		}
+		rep := Run([]string{planFile}, Options{WorkDir: abs})
+		if len(rep.Errors) > 0 {
+			t.Fatalf("%s: %v", unit, rep.Errors)
+		}
+		data, _ := os.ReadFile(planFile)
+		lines := strings.Split(string(data), "\n")
+		var alone []string
+		for _, f := range rep.Findings {
+			alone = append(alone, f.RuleID+" "+f.Message)
+			if f.Loc.File != "plan.json" || f.Loc.Line < 1 || f.Loc.Line > len(lines) || !addressLine.MatchString(lines[f.Loc.Line-1]) {
+				t.Errorf("%s: plan alone, %s %s is not at a resource's address", unit, f.Loc, f.RuleID)
+			}
+		}
+		sort.Strings(alone)
+		hclRules := findingLines(t, abs, false, filepath.Join(abs, "main.tf"))
+		if !reflect.DeepEqual(hclRules, alone) {
+			t.Errorf("%s: HCL and plan alone differ\nHCL:\n  %s\nplan:\n  %s", unit, strings.Join(hclRules, "\n  "), strings.Join(alone, "\n  "))
+		}
+	}
+}
+
+// Where a plan pairs with the root module it was made from: its own
+// folder, or the nearest root below it whose resources it declares;
+// never two equally near ones, never a root elsewhere.
+func TestPlanPairing(t *testing.T) {
+	fixture := "../testdata/rules/EKSSG001/tf-plan-paired-untagged-node-sg.scan"
+	tf, err := os.ReadFile(filepath.Join(fixture, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := os.ReadFile(filepath.Join(fixture, "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(dir string, files map[string][]byte) {
+		for name, data := range files {
+			p := filepath.Join(dir, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	files := func(dir string) []string {
+		rep := Run([]string{dir}, Options{WorkDir: dir})
+		if len(rep.Errors) > 0 {
+			t.Fatalf("%v", rep.Errors)
+		}
+		seen := map[string]bool{}
+		for _, f := range rep.Findings {
+			if f.RuleID == "EKSSG001" {
+				seen[f.Loc.File] = true
+			}
+		}
+		var out []string
+		for f := range seen {
+			out = append(out, f)
+		}
+		sort.Strings(out)
+		return out
+	}
+	for _, tc := range []struct {
+		name   string
+		layout map[string][]byte
+		want   []string // files the EKSSG001 findings are in
+	}{
+		{"plan above its root", map[string][]byte{"plan.json": plan, "infra/main.tf": tf}, []string{"infra/main.tf"}},
+		{"two roots equally near", map[string][]byte{"plan.json": plan, "a/main.tf": tf, "b/main.tf": tf}, []string{"a/main.tf", "b/main.tf", "plan.json"}},
+		{"plan beside, not above", map[string][]byte{"plans/plan.json": plan, "infra/main.tf": tf}, []string{"infra/main.tf", "plans/plan.json"}},
+		{"another module below", map[string][]byte{"plan.json": plan, "infra/main.tf": tf,
+			"other/main.tf": []byte("resource \"aws_security_group\" \"x\" {\n  name = \"x\"\n}\n")}, []string{"infra/main.tf"}},
+		{"the nearer root wins", map[string][]byte{"plan.json": plan, "infra/main.tf": tf, "infra/old/prod/main.tf": tf}, []string{"infra/main.tf", "infra/old/prod/main.tf"}},
+	} {
+		dir := t.TempDir()
+		write(dir, tc.layout)
+		if got := files(dir); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: EKSSG001 in %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// A broken plan is an error at its line; the rest of the scan runs.
+func TestBadPlanIsAnErrorAtItsLine(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile("../testdata/rules/EKSSG001/tf-plan-untagged-node-sg.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{
+		"good/plan.json":   string(good),
+		"typed/plan.json":  "{\n  \"format_version\": \"1.2\",\n  \"planned_values\": {},\n  \"resource_changes\": [\n    {\"address\": [\"x\"]}\n  ]\n}\n",
+		"broken/plan.json": "{\n  \"format_version\": \"1.2\",\n  \"resource_changes\": [\n    {\"address\": \"aws_security_group.x\",}\n  ]\n}\n",
+	} {
+		p := filepath.Join(dir, name)
+		_ = os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := Run([]string{dir}, Options{WorkDir: dir})
+	got := map[string]int{}
+	for _, e := range rep.Errors {
+		got[e.Loc.File] = e.Loc.Line
+	}
+	if got["typed/plan.json"] != 5 || got["broken/plan.json"] != 4 || len(rep.Errors) != 2 {
+		t.Errorf("errors: %v", rep.Errors)
+	}
+	fired := false
+	for _, f := range rep.Findings {
+		fired = fired || (f.RuleID == "EKSSG001" && f.Loc.File == "good/plan.json")
+	}
+	if !fired {
+		t.Errorf("the good plan is still scanned: %v", rep.Findings)
+	}
+}
