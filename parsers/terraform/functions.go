@@ -30,7 +30,7 @@ var functions = map[string]function.Function{
 	"chunklist": stdlib.ChunklistFunc, "coalesce": stdlib.CoalesceFunc, "coalescelist": stdlib.CoalesceListFunc,
 	"compact": stdlib.CompactFunc, "concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc,
 	"distinct": stdlib.DistinctFunc, "element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc,
-	"index": stdlib.IndexFunc, "keys": stdlib.KeysFunc, "length": lengthFunc, "lookup": stdlib.LookupFunc,
+	"index": stdlib.IndexFunc, "keys": stdlib.KeysFunc, "length": lengthFunc, "lookup": lookupFunc,
 	"merge": stdlib.MergeFunc, "range": boundedRange, "reverse": stdlib.ReverseListFunc,
 	"setintersection": stdlib.SetIntersectionFunc, "setproduct": boundedSetProduct,
 	"setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc, "slice": stdlib.SliceFunc,
@@ -67,6 +67,46 @@ var lengthFunc = function.New(&function.Spec{
 			n, err = stdlib.Length(v)
 		}
 		return n.WithMarks(marks), err
+	},
+})
+
+// lookupFunc is Terraform's lookup, whose default may be null: go-cty's
+// refuses a null default, so `lookup(each.value, "cidr_blocks", null)`, the
+// way terraform-aws-eks v18-v20 read their rule maps, was unknown and every
+// rule of a downloaded module had unknown peers.
+var lookupFunc = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "inputMap", Type: cty.DynamicPseudoType, AllowMarked: true},
+		{Name: "key", Type: cty.String, AllowMarked: true},
+	},
+	VarParam: &function.Parameter{Name: "default", Type: cty.DynamicPseudoType,
+		AllowUnknown: true, AllowDynamicType: true, AllowNull: true, AllowMarked: true},
+	Type: function.StaticReturnType(cty.DynamicPseudoType),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if len(args) != 3 || !args[2].IsNull() {
+			return stdlib.LookupFunc.Call(args)
+		}
+		m, _ := args[0].Unmark()
+		k, _ := args[1].Unmark()
+		if !m.IsKnown() || !k.IsKnown() {
+			return cty.DynamicVal, nil
+		}
+		switch ty := m.Type(); {
+		case ty.IsObjectType():
+			if ty.HasAttribute(k.AsString()) {
+				return m.GetAttr(k.AsString()), nil
+			}
+		case ty.IsMapType() && !m.IsNull():
+			switch has := m.HasIndex(k); {
+			case !has.IsKnown():
+				return cty.DynamicVal, nil
+			case has.True():
+				return m.Index(k), nil
+			}
+		default:
+			return stdlib.LookupFunc.Call(args)
+		}
+		return args[2], nil
 	},
 })
 

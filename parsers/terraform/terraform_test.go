@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"sort"
 	"strings"
 	"testing"
 
@@ -486,5 +487,45 @@ resource "aws_eks_node_group" "ng" {
 	want := graph.ClusterSGKey(graph.ClusterKeyForName("prod"))
 	if ng.ClusterKey != graph.ClusterKeyForName("prod") || len(ng.SGs) != 1 || ng.SGs[0].SG != want {
 		t.Errorf("node group on %q with %+v; want cluster prod and %s", ng.ClusterKey, ng.SGs, want)
+	}
+}
+
+// terraform-aws-eks v18-v20 read their merged rule maps with
+// lookup(each.value, KEY, null): a key a rule lacks is null (no peer of
+// that kind), one it has is its value, as in Terraform.
+func TestLookupWithNullDefault(t *testing.T) {
+	res := scanMap(t, map[string]string{"main.tf": `
+locals {
+  rules = {
+    dns = { from_port = 53, to_port = 53, self = true }
+    out = { from_port = 0, to_port = 0, protocol = "-1", type = "egress", cidr_blocks = ["0.0.0.0/0"] }
+  }
+}
+resource "aws_security_group" "node" {}
+resource "aws_security_group_rule" "node" {
+  for_each          = local.rules
+  security_group_id = aws_security_group.node.id
+  type              = lookup(each.value, "type", "ingress")
+  protocol          = lookup(each.value, "protocol", "tcp")
+  from_port         = each.value.from_port
+  to_port           = each.value.to_port
+  cidr_blocks       = lookup(each.value, "cidr_blocks", null)
+  self              = lookup(each.value, "self", null)
+  source_security_group_id = lookup(each.value, "source_security_group_id", null)
+}
+`}, Options{})
+	node := sgByName(res.Doc, "aws_security_group.node")
+	var got []string
+	for _, r := range res.Doc.Rules {
+		peer := r.Peer.Expr
+		if r.Peer.Kind == graph.PeerSG && r.Peer.SG == node.Key {
+			peer = "self"
+		}
+		got = append(got, r.Direction.String()+" "+itoa(int64(r.FromPort))+" "+peer)
+	}
+	want := "egress 0 0.0.0.0/0,ingress 53 self"
+	sort.Strings(got)
+	if strings.Join(got, ",") != want {
+		t.Errorf("rules %v, want %s (no unknown peer)", got, want)
 	}
 }
