@@ -21,6 +21,9 @@ type builder struct {
 	byKey    map[string]*graph.Cluster
 	sgs      map[graph.SGKey]*graph.SecurityGroup
 	ngs      map[*instance]*graph.NodeGroup
+	// cur is the stand-in of the instance being built, which locations
+	// in a modelled or downloaded module are read against.
+	cur *standIn
 }
 
 func (ev *evaluator) build() *graph.Document {
@@ -47,42 +50,53 @@ func (ev *evaluator) build() *graph.Document {
 		}
 	}
 	for _, in := range b.byType["aws_eks_cluster"] {
+		b.cur = in.s.stand
 		b.cluster(in)
 	}
 	for _, in := range b.byType["aws_security_group"] {
+		b.cur = in.s.stand
 		b.securityGroup(in)
 	}
 	for _, in := range b.byType["aws_security_group_rule"] {
+		b.cur = in.s.stand
 		b.legacyRule(in)
 	}
 	for _, in := range b.byType["aws_vpc_security_group_ingress_rule"] {
+		b.cur = in.s.stand
 		b.vpcRule(in, graph.Ingress)
 	}
 	for _, in := range b.byType["aws_vpc_security_group_egress_rule"] {
+		b.cur = in.s.stand
 		b.vpcRule(in, graph.Egress)
 	}
 	for _, in := range b.byType["aws_eks_node_group"] {
+		b.cur = in.s.stand
 		b.managedNodeGroup(in)
 	}
 	for _, in := range b.byType["aws_ec2_tag"] {
+		b.cur = in.s.stand
 		b.ec2Tag(in)
 	}
 	for _, in := range b.byType["aws_autoscaling_group"] {
+		b.cur = in.s.stand
 		b.selfManaged(in)
 	}
 	for _, in := range b.byType["aws_instance"] {
+		b.cur = in.s.stand
 		b.selfManaged(in)
 	}
+	b.cur = nil
 	b.attachments()
+	b.cur = nil
 	return b.doc
 }
 
-func (b *builder) loc(r hcl.Range) graph.Location { return b.ev.l.loc(r) }
+func (b *builder) loc(r hcl.Range) graph.Location { return b.ev.l.locIn(b.cur, r) }
 
 func (b *builder) value(v cty.Value) (graph.Value, bool) { return b.ev.syms.value(b.ev.root, v) }
 
 func (b *builder) notify(at hcl.Range, format string, args ...any) {
-	b.ev.notify("note", at, format, args...)
+	b.ev.notifyIn(b.cur, "note", at, format, args...)
 }
 
 // clusterKeyOf is the scan-wide key of the cluster a name denotes.

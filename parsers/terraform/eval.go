@@ -52,6 +52,9 @@ type scope struct {
 	// certain is false when the module instance itself may not exist.
 	certain    bool
 	callName   string // the module block's name ("" for the root)
+	// stand is the stand-in (model or downloaded copy) this scope is part
+	// of, nil in the user's own modules.
+	stand      *standIn
 	vars       map[string]cty.Value
 	varObj     cty.Value
 	locals     map[string]cty.Value
@@ -182,8 +185,13 @@ func (ev *evaluator) useFiles(m *moduleConfig) {
 	}
 }
 
-func (ev *evaluator) notify(level string, at hcl.Range, format string, args ...any) {
-	n := graph.Notification{Level: level, Loc: ev.l.loc(at), Message: fmt.Sprintf(format, args...)}
+// notify records a notification at a range of this scope's module.
+func (s *scope) notify(level string, at hcl.Range, format string, args ...any) {
+	s.ev.notifyIn(s.stand, level, at, format, args...)
+}
+
+func (ev *evaluator) notifyIn(t *standIn, level string, at hcl.Range, format string, args ...any) {
+	n := graph.Notification{Level: level, Loc: ev.l.locIn(t, at), Message: fmt.Sprintf(format, args...)}
 	key := n.Loc.String() + n.Message
 	if ev.noted[key] {
 		return
@@ -485,7 +493,7 @@ func (s *scope) eval(e hcl.Expression, extras map[string]cty.Value) cty.Value {
 	}
 	ctx := &hcl.EvalContext{Variables: vars, Functions: functions}
 	if forCost(e, ctx) > maxForIterations {
-		s.ev.notify("warning", e.Range(), "this expression's for-loops would take more than %d iterations; its value is taken as unknown", maxForIterations)
+		s.notify("warning", e.Range(), "this expression's for-loops would take more than %d iterations; its value is taken as unknown", maxForIterations)
 		return cty.DynamicVal
 	}
 	if restore := neutralizeSymbolComparisons(e, ctx); restore != nil {
@@ -511,7 +519,7 @@ func attrStep(t hcl.Traversal, i int) string {
 func (s *scope) ensureLocal(name string) cty.Value {
 	switch s.localState[name] {
 	case visiting:
-		s.ev.notify("warning", s.mod.locals[name].Range, "local.%s depends on itself; its value is unknown", name)
+		s.notify("warning", s.mod.locals[name].Range, "local.%s depends on itself; its value is unknown", name)
 		return cty.DynamicVal
 	case done:
 		return s.locals[name]
@@ -543,7 +551,7 @@ func (s *scope) expand(count, forEach hcl.Expression, at hcl.Range) (out []expan
 				extras: map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}}}, false, true
 		}
 		if n > maxInstances {
-			s.ev.notify("warning", at, "count of %d is more than the %d instances modelled; the rest are ignored", n, maxInstances)
+			s.notify("warning", at, "count of %d is more than the %d instances modelled; the rest are ignored", n, maxInstances)
 			n = maxInstances
 		}
 		for i := 0; i < n; i++ {
@@ -570,7 +578,7 @@ func (s *scope) expand(count, forEach hcl.Expression, at hcl.Range) (out []expan
 				return unknownEach, true, true
 			}
 			if len(out) == maxInstances {
-				s.ev.notify("warning", at, "for_each of more than %d elements; the rest are ignored", maxInstances)
+				s.notify("warning", at, "for_each of more than %d elements; the rest are ignored", maxInstances)
 				break
 			}
 			out = append(out, expansion{key: k, certain: true,
@@ -621,7 +629,7 @@ func (s *scope) ensureResource(addr string) cty.Value {
 	rs := s.res[addr]
 	switch rs.state {
 	case visiting:
-		s.ev.notify("warning", rs.cfg.rng, "%s depends on itself; references to it are unknown", addr)
+		s.notify("warning", rs.cfg.rng, "%s depends on itself; references to it are unknown", addr)
 		return cty.DynamicVal
 	case done:
 		return rs.value
@@ -771,7 +779,7 @@ func (s *scope) ensureCall(name string) cty.Value {
 	cs := s.calls[name]
 	switch cs.state {
 	case visiting:
-		s.ev.notify("warning", cs.call.rng, "module.%s depends on itself; its outputs are unknown", name)
+		s.notify("warning", cs.call.rng, "module.%s depends on itself; its outputs are unknown", name)
 		return cty.DynamicVal
 	case done:
 		return cs.value
@@ -785,14 +793,14 @@ func (s *scope) ensureCall(name string) cty.Value {
 func (s *scope) callValue(c *moduleCall) cty.Value {
 	attrs, _ := bodyContent(c.body)
 	dir, local := localSource(s.mod.dir, c.source)
-	var stand *standIn
-	if local {
-		stand = s.ev.l.standOf(s.mod) // a local module inside a downloaded one
-	} else if dir, stand, local = s.remoteDir(c, attrs); !local {
-		return cty.DynamicVal
+	stand := s.stand // a local module inside a stand-in is part of it
+	if !local {
+		if dir, stand, local = s.remoteDir(c, attrs); !local {
+			return cty.DynamicVal
+		}
 	}
 	if s.depth >= maxModuleDepth || s.inChain(dir) {
-		s.ev.notify("warning", c.rng, "module.%s calls a module already being evaluated (or nests too deep); its outputs are unknown", c.name)
+		s.notify("warning", c.rng, "module.%s calls a module already being evaluated (or nests too deep); its outputs are unknown", c.name)
 		return cty.DynamicVal
 	}
 	child := s.ev.l.load(dir)
@@ -801,12 +809,12 @@ func (s *scope) callValue(c *moduleCall) cty.Value {
 	}
 	s.ev.useFiles(child)
 	if child.readErr != "" {
-		s.mod.errors = append(s.mod.errors, FileError{Loc: s.ev.l.loc(c.rng),
+		s.mod.errors = append(s.mod.errors, FileError{Loc: s.ev.l.locIn(s.stand, c.rng),
 			Msg: fmt.Sprintf("module.%s: cannot read its folder %s: %s", c.name, clean(c.source), child.readErr)})
 		return cty.DynamicVal
 	}
 	if child.broken {
-		s.ev.notify("warning", c.rng, "module.%s is not evaluated: a file of it cannot be read; its outputs are unknown", c.name)
+		s.notify("warning", c.rng, "module.%s is not evaluated: a file of it cannot be read; its outputs are unknown", c.name)
 		return cty.DynamicVal
 	}
 	exps, byKey, unknown := s.expand(c.count, c.forEach, c.rng)
@@ -818,7 +826,7 @@ func (s *scope) callValue(c *moduleCall) cty.Value {
 			path = s.path + "." + path
 		}
 		cs := s.ev.newScope(child, path, s, x.certain && s.certain)
-		cs.callName = c.name
+		cs.callName, cs.stand = c.name, stand
 		given := map[string]cty.Value{}
 		for n, a := range attrs {
 			switch n {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -36,7 +35,10 @@ type standIn struct {
 	what  string         // "terraform-aws-modules/eks/aws v20.37.2, modelled"
 	// model is the modelled major, nil for a downloaded copy.
 	model *eksmodule.Major
-	root  string // the model's folder in memory
+	// root is the folder (as displayed) whose files stand in.
+	root string
+	// parent is the stand-in the call itself is written in, if any.
+	parent *standIn
 }
 
 // annotated is one model block or argument with its citation.
@@ -66,42 +68,35 @@ func (l *loader) readFile(p string) ([]byte, error) {
 	return l.opts.FS.ReadFile(p)
 }
 
-// modelTree puts the model of a major into memory for one call (its own
-// folder, so that its locations know the call) and returns the folder.
-func (l *loader) modelTree(c *moduleCall, attrs hcl.Attributes, m eksmodule.Major) *standIn {
+// modelTree is the stand-in of one call of a major's model, whose files
+// are put into memory once for every call: locations know their call
+// from the scope they are evaluated in (scope.stand), not from the file.
+func (l *loader) modelTree(c *moduleCall, attrs hcl.Attributes, m eksmodule.Major, parent *standIn) *standIn {
 	key := fmt.Sprintf("%s:%d@%d", c.rng.Filename, c.rng.Start.Byte, m.Number)
 	if t := l.trees[key]; t != nil {
 		return t
 	}
-	root := path.Join(modelRoot, strconv.Itoa(len(l.trees)), "terraform-aws-eks-"+m.Tag)
+	root := modelRoot + "/terraform-aws-eks-" + m.Tag
 	major := m
-	t := &standIn{call: c.rng, attrs: attrs, what: m.Label() + ", modelled by eks-sg-lint", model: &major, root: root}
+	t := &standIn{call: c.rng, attrs: attrs, what: m.Label() + ", modelled by eks-sg-lint", model: &major, root: root, parent: parent}
 	l.trees[key] = t
-	for rel, data := range eksmodule.Files(m.Number) {
-		l.models[root+"/"+rel] = data
-		l.stand[root+"/"+rel] = t
+	if _, loaded := l.models[root+"/main.tf"]; !loaded {
+		for rel, data := range eksmodule.Files(m.Number) {
+			l.models[root+"/"+rel] = data
+			l.stand[root+"/"+rel] = t // the fallback when no scope says
+		}
 	}
 	return t
 }
 
-// adopt makes a downloaded module's files (and the local modules inside
-// it) stand in for the call.
+// adopt registers a downloaded module's files (and the local modules inside
+// it): they are not the user's files.
 func (l *loader) adopt(m *moduleConfig, t *standIn) {
 	for _, f := range m.files {
 		if l.stand[f] == nil {
 			l.stand[f] = t
 		}
 	}
-}
-
-// standOf is the stand-in a module's files belong to, if any.
-func (l *loader) standOf(m *moduleConfig) *standIn {
-	for _, f := range m.files {
-		if t := l.stand[f]; t != nil {
-			return t
-		}
-	}
-	return nil
 }
 
 // annotate records the citations of a model file (eksmodule's "# @"
@@ -146,6 +141,18 @@ func (l *loader) annotate(display string, f *hcl.File) {
 	l.annotations[display] = out
 }
 
+// locIn converts a range met while evaluating or building a scope whose
+// stand-in is t (nil for the user's own modules).
+func (l *loader) locIn(t *standIn, r hcl.Range) graph.Location {
+	if t != nil && strings.HasPrefix(r.Filename, t.root+"/") {
+		return l.standInLoc(t, r)
+	}
+	if t := l.stand[r.Filename]; t != nil {
+		return l.standInLoc(t, r)
+	}
+	return l.plainLoc(r)
+}
+
 // standInLoc locates a range of a stand-in module at the caller: the
 // first argument the annotations name that the caller wrote, else the
 // module block; the module's own place is kept as the origin.
@@ -169,12 +176,12 @@ func (l *loader) standInLoc(t *standIn, r hcl.Range) graph.Location {
 	found := false
 	for _, c := range causes {
 		if rng, ok := causeRange(t.attrs, c); ok {
-			loc, found = l.loc(rng), true
+			loc, found = l.locIn(t.parent, rng), true
 			break
 		}
 	}
 	if !found {
-		loc = l.loc(t.call)
+		loc = l.locIn(t.parent, t.call)
 	}
 	if loc.Origin == nil || t.model != nil {
 		loc.Origin = l.origin(o)
@@ -287,12 +294,12 @@ func (s *scope) remoteDir(c *moduleCall, attrs hcl.Attributes) (dir string, t *s
 			if c.version != "" {
 				what += " " + clean(c.version)
 			}
-			return d, &standIn{call: c.rng, attrs: attrs, what: what + ", downloaded by terraform init"}, true
+			return d, &standIn{call: c.rng, attrs: attrs, what: what + ", downloaded by terraform init", root: l.display(d), parent: s.stand}, true
 		}
 	}
 	isEKS, ref := eksmodule.Source(c.source)
 	if !isEKS {
-		s.ev.notify("note", c.rng, "module.%s comes from %q, which is not read (only local modules, copies that terraform init downloaded, and terraform-aws-modules/eks/aws are); its outputs are unknown", c.name, c.source)
+		s.notify("note", c.rng, "module.%s comes from %q, which is not read (only local modules, copies that terraform init downloaded, and terraform-aws-modules/eks/aws are); its outputs are unknown", c.name, c.source)
 		return "", nil, false
 	}
 	constraint := c.version
@@ -301,7 +308,7 @@ func (s *scope) remoteDir(c *moduleCall, attrs hcl.Attributes) (dir string, t *s
 	}
 	admitted, older, err := eksmodule.Admitted(constraint)
 	if err != nil {
-		s.ev.notify("warning", c.rng, "module.%s: %s; the module is not modelled and its outputs are unknown", c.name, clean(err.Error()))
+		s.notify("warning", c.rng, "module.%s: %s; the module is not modelled and its outputs are unknown", c.name, clean(err.Error()))
 		return "", nil, false
 	}
 	var written []string
@@ -316,7 +323,7 @@ func (s *scope) remoteDir(c *moduleCall, attrs hcl.Attributes) (dir string, t *s
 		}
 	}
 	if len(majors) == 0 {
-		s.ev.notify("warning", c.rng, "module.%s: no modelled major of terraform-aws-modules/eks/aws (18 to 21) fits the version constraint %q and the arguments written%s; the module is not modelled and its outputs are unknown",
+		s.notify("warning", c.rng, "module.%s: no modelled major of terraform-aws-modules/eks/aws (18 to 21) fits the version constraint %q and the arguments written%s; the module is not modelled and its outputs are unknown",
 			c.name, clean(constraint), listed(", ruled out: ", ruled))
 		return "", nil, false
 	}
@@ -329,15 +336,15 @@ func (s *scope) remoteDir(c *moduleCall, attrs hcl.Attributes) (dir string, t *s
 		if strings.TrimSpace(constraint) == "" {
 			why = "no version constraint"
 		}
-		s.ev.notify("note", c.rng, "module.%s: %s admits majors %s of terraform-aws-modules/eks/aws%s; each is modelled and only findings that hold for all of them are reported (pin a major, e.g. version = \"~> %d.0\", for all findings)",
+		s.notify("note", c.rng, "module.%s: %s admits majors %s of terraform-aws-modules/eks/aws%s; each is modelled and only findings that hold for all of them are reported (pin a major, e.g. version = \"~> %d.0\", for all findings)",
 			c.name, why, strings.Join(names, ", "), listed("; ruled out by the arguments: ", ruled), majors[0].Number)
 		s.ev.variants = max(s.ev.variants, len(majors))
 	}
 	if older && strings.TrimSpace(constraint) != "" {
-		s.ev.notify("note", c.rng, "module.%s: the version constraint also admits majors before 18, which are not modelled; findings are those of the modelled majors", c.name)
+		s.notify("note", c.rng, "module.%s: the version constraint also admits majors before 18, which are not modelled; findings are those of the modelled majors", c.name)
 	}
 	m := majors[min(s.ev.variant, len(majors)-1)]
-	t = l.modelTree(c, attrs, m)
+	t = l.modelTree(c, attrs, m, s.stand)
 	return filepath.FromSlash(t.root), t, true
 }
 
@@ -403,7 +410,7 @@ func (s *scope) noteModelLimits(c *moduleCall, t *standIn, given map[string]cty.
 		if r, ok := causeRange(t.attrs, "eks_managed_node_groups."+k.AsString()+".remote_access"); ok {
 			at = r
 		}
-		s.ev.notify("note", at, "module.%s: node group %q sets remote_access while the module's own launch template is used (%s is not false); EKS rejects that when the group is created, so remote access is not modelled",
+		s.notify("note", at, "module.%s: node group %q sets remote_access while the module's own launch template is used (%s is not false); EKS rejects that when the group is created, so remote access is not modelled",
 			c.name, clean(k.AsString()), template)
 	}
 }

@@ -200,3 +200,36 @@ func TestRemoteAccessWithTheModulesTemplateIsNotified(t *testing.T) {
 		t.Errorf("node group custom: %+v", ng)
 	}
 }
+
+// Two calls share one parse of the model: each one's facts are located at
+// its own module block.
+func TestTwoModelledCallsLocatedApart(t *testing.T) {
+	r := scanMap(t, map[string]string{"main.tf": `module "blue" {
+  source       = "terraform-aws-modules/eks/aws"
+  version      = "~> 20.0"
+  cluster_name = "blue"
+}
+
+module "green" {
+  source       = "terraform-aws-modules/eks/aws"
+  version      = "~> 19.0"
+  cluster_name = "green"
+  node_security_group_tags = { team = "green" }
+}
+`}, Options{})
+	for name, line := range map[string]int{"module.blue.aws_security_group.node[0]": 1, "module.green.aws_security_group.node[0]": 7} {
+		sg := sgByName(r.Doc, name)
+		if sg == nil {
+			t.Fatalf("no %s", name)
+		}
+		if sg.Loc.Line != line || sg.Loc.Origin == nil {
+			t.Errorf("%s at %v origin %+v, want line %d", name, sg.Loc, sg.Loc.Origin, line)
+		}
+		for _, tag := range sg.Tags {
+			// green's tags are located at the argument it wrote
+			if want := map[string]int{"blue": 1, "green": 11}[strings.TrimSuffix(strings.TrimPrefix(name, "module."), ".aws_security_group.node[0]")]; tag.Loc.Line != want {
+				t.Errorf("%s tag %v at line %d, want %d", name, tag.Key, tag.Loc.Line, want)
+			}
+		}
+	}
+}

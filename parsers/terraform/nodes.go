@@ -384,6 +384,7 @@ func (b *builder) attachments() {
 			}
 			paths := attachmentPaths(rs.cfg.typ, rs.cfg.body)
 			for _, in := range rs.instances {
+				b.cur = in.s.stand
 				for _, p := range paths {
 					found, _ := walkPath(in.view(), p)
 					for _, f := range found {
