@@ -50,8 +50,8 @@ type scope struct {
 	parent *scope
 	depth  int
 	// certain is false when the module instance itself may not exist.
-	certain    bool
-	callName   string // the module block's name ("" for the root)
+	certain  bool
+	callName string // the module block's name ("" for the root)
 	// stand is the stand-in (model or downloaded copy) this scope is part
 	// of, nil in the user's own modules.
 	stand      *standIn
