@@ -409,6 +409,11 @@ func TestArtifactURIs(t *testing.T) {
 		{"/abs/with space.yaml", "file:///abs/with%20space.yaml", ""},
 		{`C:\work\x y.json`, "file:///C:/work/x%20y.json", ""},
 		{"C:/work/z.json", "file:///C:/work/z.json", ""},
+		// a modelled module's own file (graph.Origin), kept as written
+		{"https://github.com/terraform-aws-modules/terraform-aws-eks/blob/v20.37.2/node_groups.tf",
+			"https://github.com/terraform-aws-modules/terraform-aws-eks/blob/v20.37.2/node_groups.tf", ""},
+		// a scanned folder that merely starts so is still a relative path
+		{"https:/x.tf", "https%3A/x.tf", SrcRoot},
 	} {
 		al := p.artifact(tc.file)
 		base := ""

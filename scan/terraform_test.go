@@ -132,3 +132,37 @@ resource "aws_instance" "node" {
 		t.Errorf("findings %+v, want fine/main.tf's EKSSG031", rep.Findings)
 	}
 }
+
+// A finding on a modelled module's fact points at the caller's argument,
+// with the module's own file at its tag as a related location.
+func TestModelledModuleFindingNamesTheModulesFile(t *testing.T) {
+	dir, err := filepath.Abs("../testdata/terraform-module/v20-attach-primary.scan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := Run([]string{dir}, Options{WorkDir: dir})
+	var found bool
+	for _, f := range rep.Findings {
+		if f.RuleID != "EKSSG002" {
+			continue
+		}
+		found = true
+		if f.Loc.File != "main.tf" || f.Loc.Line != 17 {
+			t.Errorf("EKSSG002 at %v, want main.tf:17 (attach_cluster_primary_security_group)", f.Loc)
+		}
+		want := "https://github.com/terraform-aws-modules/terraform-aws-eks/blob/v20.37.2/modules/eks-managed-node-group/main.tf"
+		var related []string
+		for _, r := range f.Related {
+			related = append(related, r.Loc.String())
+			if r.Loc.File == want && r.Loc.Line == 67 {
+				want = ""
+			}
+		}
+		if want != "" {
+			t.Errorf("no related location %s:67 among %v", want, related)
+		}
+	}
+	if !found {
+		t.Errorf("no EKSSG002 among %d findings", len(rep.Findings))
+	}
+}
