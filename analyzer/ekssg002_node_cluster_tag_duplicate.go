@@ -62,6 +62,7 @@ func runNodeClusterTagDuplicate(p *Pass) {
 		var names, remove []string
 		var at graph.Location
 		var related []Related
+		fix := ""
 		for i, t := range all {
 			names = append(names, t.sg.Name)
 			if i == keep {
@@ -78,6 +79,7 @@ func runNodeClusterTagDuplicate(p *Pass) {
 					if m, ok := memberOf(ng, t.sg.Key); ok && !m.Loc.IsZero() {
 						related = append(related, Related{Loc: t.tag.Loc, Message: fmt.Sprintf("%s carries the tag", t.sg.Name)})
 						at = m.Loc
+						fix = fmt.Sprintf("The tag on %s is set by a module these files only call: give the node group one of the tagged groups only.", t.sg.Name)
 					}
 				}
 			} else {
@@ -85,8 +87,11 @@ func runNodeClusterTagDuplicate(p *Pass) {
 			}
 		}
 		related = append(related, Related{Loc: ng.Loc, Message: fmt.Sprintf("node group %q", ng.Name)})
-		p.Reportf(about(clusterIdentity(c), nodeGroupIdentity(ng)), at, related, "%s: %d security groups carry tag %s (%s); exactly one must. Remove the tag from %s.",
-			nodeGroupPhrase(ng, c), len(all), graph.ClusterTagKey(c), strings.Join(names, ", "), strings.Join(remove, " and "))
+		if fix == "" {
+			fix = fmt.Sprintf("Remove the tag from %s.", strings.Join(remove, " and "))
+		}
+		p.Reportf(about(clusterIdentity(c), nodeGroupIdentity(ng)), at, related, "%s: %d security groups carry tag %s (%s); exactly one must. %s",
+			nodeGroupPhrase(ng, c), len(all), graph.ClusterTagKey(c), strings.Join(names, ", "), fix)
 	}
 }
 
