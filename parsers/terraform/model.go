@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -39,6 +40,11 @@ type standIn struct {
 	root string
 	// parent is the stand-in the call itself is written in, if any.
 	parent *standIn
+	// sub is true when the call names a submodule (`//modules/…`): its
+	// arguments are the submodule's, which the model's causes name as the
+	// key inside a node group (`eks_managed_node_groups.*.remote_access`
+	// is the submodule's `remote_access`).
+	sub bool
 }
 
 // annotated is one model block or argument with its citation.
@@ -71,14 +77,18 @@ func (l *loader) readFile(p string) ([]byte, error) {
 // modelTree is the stand-in of one call of a major's model, whose files
 // are put into memory once for every call: locations know their call
 // from the scope they are evaluated in (scope.stand), not from the file.
-func (l *loader) modelTree(c *moduleCall, attrs hcl.Attributes, m eksmodule.Major, parent *standIn) *standIn {
+func (l *loader) modelTree(c *moduleCall, attrs hcl.Attributes, m eksmodule.Major, parent *standIn, sub string) *standIn {
 	key := fmt.Sprintf("%s:%d@%d", c.rng.Filename, c.rng.Start.Byte, m.Number)
 	if t := l.trees[key]; t != nil {
 		return t
 	}
 	root := modelRoot + "/terraform-aws-eks-" + m.Tag
 	major := m
-	t := &standIn{call: c.rng, attrs: attrs, what: m.Label() + ", modelled by eks-sg-lint", model: &major, root: root, parent: parent}
+	what := m.Label()
+	if sub != "" {
+		what += "//" + sub
+	}
+	t := &standIn{call: c.rng, attrs: attrs, what: what + ", modelled by eks-sg-lint", model: &major, root: root, parent: parent, sub: sub != ""}
 	l.trees[key] = t
 	if _, loaded := l.models[root+"/main.tf"]; !loaded {
 		for rel, data := range eksmodule.Files(m.Number) {
@@ -175,6 +185,13 @@ func (l *loader) standInLoc(t *standIn, r hcl.Range) graph.Location {
 	loc := graph.Location{}
 	found := false
 	for _, c := range causes {
+		if t.sub {
+			i := strings.LastIndexByte(c, '.')
+			if i < 0 {
+				continue // a root module argument: not the submodule's
+			}
+			c = c[i+1:]
+		}
 		if rng, ok := causeRange(t.attrs, c); ok {
 			loc, found = l.locIn(t.parent, rng), true
 			break
@@ -297,7 +314,7 @@ func (s *scope) remoteDir(c *moduleCall, attrs hcl.Attributes) (dir string, t *s
 			return d, &standIn{call: c.rng, attrs: attrs, what: what + ", downloaded by terraform init", root: l.display(d), parent: s.stand}, true
 		}
 	}
-	isEKS, ref := eksmodule.Source(c.source)
+	isEKS, sub, ref := eksmodule.Source(c.source)
 	if !isEKS {
 		s.notify("note", c.rng, "module.%s comes from %q, which is not read (only local modules, copies that terraform init downloaded, and terraform-aws-modules/eks/aws are); its outputs are unknown", c.name, c.source)
 		return "", nil, false
@@ -315,7 +332,10 @@ func (s *scope) remoteDir(c *moduleCall, attrs hcl.Attributes) (dir string, t *s
 	for n := range attrs {
 		written = append(written, n)
 	}
-	majors, excluded := eksmodule.Narrow(admitted, written)
+	majors, excluded := admitted, map[int]string{}
+	if sub == "" { // the arguments that tell majors apart are the root module's
+		majors, excluded = eksmodule.Narrow(admitted, written)
+	}
 	var ruled []string
 	for _, m := range admitted {
 		if a, out := excluded[m.Number]; out {
@@ -344,8 +364,8 @@ func (s *scope) remoteDir(c *moduleCall, attrs hcl.Attributes) (dir string, t *s
 		s.notify("note", c.rng, "module.%s: the version constraint also admits majors before 18, which are not modelled; findings are those of the modelled majors", c.name)
 	}
 	m := majors[min(s.ev.variant, len(majors)-1)]
-	t = l.modelTree(c, attrs, m, s.stand)
-	return filepath.FromSlash(t.root), t, true
+	t = l.modelTree(c, attrs, m, s.stand, sub)
+	return filepath.FromSlash(path.Join(t.root, sub)), t, true
 }
 
 func listed(prefix string, items []string) string {

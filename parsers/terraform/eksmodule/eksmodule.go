@@ -79,30 +79,41 @@ func Files(major int) map[string][]byte {
 	return out
 }
 
-// registrySource matches the registry address of the root module, with
-// or without the registry host (a `//subdir` is a submodule: not this).
-var registrySource = regexp.MustCompile(`^(?i)(registry\.terraform\.io/|registry\.opentofu\.org/)?terraform-aws-modules/eks/aws$`)
+// registrySource matches the registry address of the module, with or
+// without the registry host, and a `//subdir`.
+var registrySource = regexp.MustCompile(`^(?i)(?:registry\.terraform\.io/|registry\.opentofu\.org/)?terraform-aws-modules/eks/aws(?://([^?]*))?$`)
 
 // gitSource matches the module's GitHub repository as a Git or GitHub
-// source, capturing the query (a `ref`).
-var gitSource = regexp.MustCompile(`^(?i)(git::)?(https://|ssh://git@|git@)?github\.com[/:]terraform-aws-modules/terraform-aws-eks(\.git)?(\?(.*))?$`)
+// source, capturing a `//subdir` and the query (a `ref`).
+var gitSource = regexp.MustCompile(`^(?i)(?:git::)?(?:https://|ssh://git@|git@)?github\.com[/:]terraform-aws-modules/terraform-aws-eks(?:\.git)?(?://([^?]*))?(?:\?(.*))?$`)
 
-// Source reports whether a module source is the root of the module, and
-// the version constraint it carries itself (a Git `ref`), if any.
-func Source(source string) (ok bool, ref string) {
-	if registrySource.MatchString(source) {
-		return true, ""
+// Submodules are the folders of the module a caller may name with
+// `//subdir` that are modelled: the node-group submodules, whose model
+// variables carry the real ones' names.
+var Submodules = map[string]bool{"modules/eks-managed-node-group": true, "modules/self-managed-node-group": true}
+
+// Source reports whether a module source is this module (sub is its
+// `//subdir`, "" for the root; ok is false for a submodule not modelled),
+// and the version it pins itself (a Git `ref`), if any.
+func Source(source string) (ok bool, sub, ref string) {
+	var query string
+	if m := registrySource.FindStringSubmatch(source); m != nil {
+		sub = m[1]
+	} else if m := gitSource.FindStringSubmatch(source); m != nil {
+		sub, query = m[1], m[2]
+	} else {
+		return false, "", ""
 	}
-	m := gitSource.FindStringSubmatch(source)
-	if m == nil {
-		return false, ""
+	sub = strings.Trim(path.Clean("/"+sub), "/")
+	if sub != "" && !Submodules[sub] {
+		return false, sub, ""
 	}
-	for _, kv := range strings.Split(m[5], "&") {
+	for _, kv := range strings.Split(query, "&") {
 		if v, found := strings.CutPrefix(kv, "ref="); found {
-			return true, strings.TrimPrefix(v, "v")
+			ref = strings.TrimPrefix(v, "v")
 		}
 	}
-	return true, ""
+	return true, sub, ref
 }
 
 // Admitted lists the modelled majors a version constraint admits, newest

@@ -49,25 +49,27 @@ func TestAdmitted(t *testing.T) {
 }
 
 func TestSource(t *testing.T) {
-	for src, want := range map[string]string{
-		"terraform-aws-modules/eks/aws":                                                   "",
-		"registry.terraform.io/terraform-aws-modules/eks/aws":                             "",
-		"git::https://github.com/terraform-aws-modules/terraform-aws-eks.git?ref=v20.8.5": "20.8.5",
-		"github.com/terraform-aws-modules/terraform-aws-eks?ref=v19.21.0":                 "19.21.0",
-		"git@github.com:terraform-aws-modules/terraform-aws-eks.git":                      "",
+	for src, want := range map[string][2]string{
+		"terraform-aws-modules/eks/aws":                                                                    {"", ""},
+		"registry.terraform.io/terraform-aws-modules/eks/aws":                                              {"", ""},
+		"terraform-aws-modules/eks/aws//modules/eks-managed-node-group":                                    {"modules/eks-managed-node-group", ""},
+		"git::https://github.com/terraform-aws-modules/terraform-aws-eks.git?ref=v20.8.5":                  {"", "20.8.5"},
+		"github.com/terraform-aws-modules/terraform-aws-eks//modules/self-managed-node-group?ref=v19.21.0": {"modules/self-managed-node-group", "19.21.0"},
+		"git@github.com:terraform-aws-modules/terraform-aws-eks.git":                                       {"", ""},
 	} {
-		ok, ref := Source(src)
-		if !ok || ref != want {
-			t.Errorf("Source(%q) = %v %q, want true %q", src, ok, ref, want)
+		ok, sub, ref := Source(src)
+		if !ok || sub != want[0] || ref != want[1] {
+			t.Errorf("Source(%q) = %v %q %q, want true %q %q", src, ok, sub, ref, want[0], want[1])
 		}
 	}
 	for _, src := range []string{
-		"terraform-aws-modules/eks/aws//modules/eks-managed-node-group", // a submodule
+		"terraform-aws-modules/eks/aws//modules/fargate-profile", // not modelled
+		"terraform-aws-modules/eks/aws//modules/../../x",
 		"terraform-aws-modules/vpc/aws",
 		"./modules/eks",
 		"github.com/someone/terraform-aws-eks",
 	} {
-		if ok, _ := Source(src); ok {
+		if ok, _, _ := Source(src); ok {
 			t.Errorf("Source(%q) is taken for the module", src)
 		}
 	}
