@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -156,14 +157,64 @@ func TestJSONTreeMatchesDecoder(t *testing.T) {
 	}
 }
 
+// notJSON are texts json.Valid rejects, each next to valid JSON.
+var notJSON = []string{
+	``, ` `, `{`, `}`, `[`, `]`, `{]`, `[}`, `[1,]`, `{"a":1,}`, `{,}`, `[,1]`, `[1,,2]`, `[1 2]`, `{"a" 1}`,
+	`{"a"::1}`, `{"a":}`, `{:1}`, `{1:2}`, `{"a":1 "b":2}`, `{"a",1}`, `["a":1]`, `1 2`, `[] []`, `"a" "b"`, `[1]]`,
+	`01`, `-`, `-01`, `1.`, `.5`, `1e`, `1e+`, `+1`, `1.5.2`, `0x10`, `1E5e`, `Infinity`, `NaN`, `nul`, `nulll`,
+	`True`, `truefalse`, `[true1]`, `[nullX]`, "\"a\x01b\"", "\"tab\there\"", `"\x"`, `"\u12"`, `"\u12G4"`, `"\`,
+	`"abc`, `"a\"`, `\u0061`, "\f1", "\v[]", "[1]\x00", "\xef\xbb\xbf{}", `{"a":[}]`, `[{]}`,
+	strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
+}
+
+// jsonValidityInputs are the invalid texts and valid ones at the limits.
+func jsonValidityInputs() []string {
+	return append(notJSON, `0`, `-0`, `-0.0e-0`, `1E+5`, `"\u00e9\/\b\f\n\r\t\"\\"`, " \t\r\n[ ] ", `{"":{"":[]}}`,
+		"\"\x7f\xff\"", strings.Repeat("[", 10000)+strings.Repeat("]", 10000))
+}
+
+// checkJSONTreeValidity: jsonTree fails, with errInvalidJSON, exactly
+// where json.Valid does.
+func checkJSONTreeValidity(t *testing.T, data []byte) {
+	t.Helper()
+	_, err := jsonTree(data, nil)
+	if err != nil && !errors.Is(err, errInvalidJSON) {
+		t.Fatalf("jsonTree error %v, not errInvalidJSON", err)
+	}
+	if valid := json.Valid(data); valid != (err == nil) {
+		t.Fatalf("json.Valid %v, jsonTree error %v, for %.200q", valid, err, data)
+	}
+}
+
+func TestJSONTreeAcceptsWhatValidAccepts(t *testing.T) {
+	for _, in := range jsonValidityInputs() {
+		checkJSONTreeValidity(t, []byte(in))
+	}
+	for name, data := range jsonTreeInputs(t) {
+		t.Run(name, func(t *testing.T) { checkJSONTreeValidity(t, data) })
+	}
+}
+
+// FuzzJSONTreeMatchesDecoder: jsonTree accepts exactly what json.Valid
+// accepts, and builds what the decoder builder built.
 func FuzzJSONTreeMatchesDecoder(f *testing.F) {
 	for _, data := range jsonTreeInputs(f) {
 		f.Add(data)
 	}
+	for _, in := range jsonValidityInputs() {
+		f.Add([]byte(in))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkJSONTreeValidity(t, data)
 		if !json.Valid(data) || checkEncoding(data) != nil {
 			return
 		}
 		checkJSONTreeMatchesDecoder(t, data)
 	})
+}
+
+// isSep reports whether b is skipped between the decoder's tokens:
+// whitespace and the ',' and ':' that Token consumes silently.
+func isSep(b byte) bool {
+	return isSpace(b) || b == ',' || b == ':'
 }
