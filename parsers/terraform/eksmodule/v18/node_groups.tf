@@ -54,7 +54,10 @@ resource "aws_security_group_rule" "node" {
 # @ node_groups.tf:321 cause: eks_managed_node_groups
 module "eks_managed_node_group" {
   source   = "./modules/eks-managed-node-group"
-  for_each = { for k, v in var.eks_managed_node_groups : k => v if var.create }
+  # A group with create = false does not exist (the submodule counts its
+  # resources by it; modules/eks-managed-node-group/main.tf:273).
+  # @ node_groups.tf:235 cause: eks_managed_node_groups.*.create
+  for_each = { for k, v in var.eks_managed_node_groups : k => v if var.create && try(v.create, true) != false }
 
   cluster_name = aws_eks_cluster.this[0].name
   name         = try(each.value.name, each.key)
@@ -75,7 +78,10 @@ module "eks_managed_node_group" {
 # @ node_groups.tf:452 cause: self_managed_node_groups
 module "self_managed_node_group" {
   source   = "./modules/self-managed-node-group"
-  for_each = { for k, v in var.self_managed_node_groups : k => v if var.create }
+  # A group with create = false does not exist (the submodule counts its
+  # resources by it; modules/self-managed-node-group/main.tf:266).
+  # @ node_groups.tf:343 cause: self_managed_node_groups.*.create
+  for_each = { for k, v in var.self_managed_node_groups : k => v if var.create && try(v.create, true) != false }
 
   cluster_name = aws_eks_cluster.this[0].name
   name         = try(each.value.name, each.key)
