@@ -233,8 +233,9 @@ type planBuild struct {
 	scopes map[string]*scope
 	insts  map[string]*instance // by full address
 	raw    map[*instance]plannedResource
-	// budget bounds the reference chasing of one value (hostile plans).
-	budget int
+	// budget bounds the reference chasing of one resource, steps its
+	// conversion (hostile plans).
+	budget, steps int
 }
 
 func newPlanBuild(p *Plan, src *rootSource) *planBuild {
@@ -295,8 +296,8 @@ func (pb *planBuild) load() {
 // the plan was made from, else its entry in the plan.
 func (pb *planBuild) rangeOf(address string) hcl.Range {
 	if pb.src != nil {
-		if rc := pb.src.resource(address); rc != nil {
-			return rc.rng
+		if rng, _, ok := pb.src.resource(address); ok {
+			return rng
 		}
 	}
 	if r, ok := pb.p.at[address]; ok {
@@ -309,8 +310,8 @@ func (pb *planBuild) rangeOf(address string) hcl.Range {
 // resource's own range.
 func (pb *planBuild) argRange(in *instance, name string) hcl.Range {
 	if pb.src != nil {
-		if rc := pb.src.resource(pb.raw[in].address); rc != nil {
-			attrs, blocks := bodyContent(rc.body)
+		if _, body, ok := pb.src.resource(pb.raw[in].address); ok && body != nil {
+			attrs, blocks := bodyContent(body)
 			if a := attrs[name]; a != nil {
 				return a.Expr.Range()
 			}
@@ -331,7 +332,7 @@ func (pb *planBuild) setBody(in *instance) {
 	if cfg != nil {
 		node = cfgNode{kind: cfgBlock, block: cfg.Expressions}
 	}
-	pb.budget = maxResolveSteps
+	pb.budget, pb.steps = maxResolveSteps, maxConvertSteps
 	v := pb.convert(in.s.path, r.after, r.unknown, node, r.unknownKnown, false, 0)
 	attrs := hcl.Attributes{}
 	if v.Type().IsObjectType() {
@@ -437,11 +438,11 @@ func (pb *planBuild) tagKeys(doc *graph.Document) {
 		if in == nil || len(sg.Tags) == 0 {
 			continue
 		}
-		rc := pb.src.resource(pb.raw[in].address)
-		if rc == nil {
+		_, body, ok := pb.src.resource(pb.raw[in].address)
+		if !ok || body == nil {
 			continue
 		}
-		attrs, _ := bodyContent(rc.body)
+		attrs, _ := bodyContent(body)
 		a := attrs["tags"]
 		if a == nil {
 			continue

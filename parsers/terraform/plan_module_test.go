@@ -37,3 +37,67 @@ func TestPlanLinksThroughModule(t *testing.T) {
 		t.Errorf("a plan alone locates a resource in the plan: %v", sg.Loc)
 	}
 }
+
+// Paired with its HCL, a planned resource inside a module with no copy on
+// disk stands at the module block (as the module model's facts do); one
+// inside a downloaded copy (modules.json) is located as the HCL reading
+// locates that copy's blocks.
+func TestPlanLocatesThroughModuleCalls(t *testing.T) {
+	res := scanMap(t, map[string]string{
+		"main.tf": `module "sg" {
+  source = "terraform-aws-modules/security-group/aws"
+}
+
+module "dl" {
+  source = "example/nodes/aws"
+}
+
+module "local" {
+  source = "./local"
+}
+`,
+		"local/main.tf": `resource "aws_security_group" "this" {
+  name = "local"
+}
+`,
+		".terraform/modules/modules.json": `{"Modules":[{"Key":"dl","Source":"example/nodes/aws","Dir":".terraform/modules/dl"}]}`,
+		".terraform/modules/dl/main.tf": `resource "aws_security_group" "this" {
+  name = "dl"
+}
+`,
+	}, Options{})
+	const plan = `{"format_version": "1.2", "resource_changes": [
+ {"address": "module.sg.aws_security_group.this[0]", "module_address": "module.sg", "mode": "managed", "type": "aws_security_group", "name": "this", "index": 0,
+  "change": {"actions": ["create"], "after": {"name": "sg"}, "after_unknown": {"id": true}}},
+ {"address": "module.dl.aws_security_group.this", "module_address": "module.dl", "mode": "managed", "type": "aws_security_group", "name": "this",
+  "change": {"actions": ["create"], "after": {"name": "dl"}, "after_unknown": {"id": true}}},
+ {"address": "module.local.aws_security_group.this", "module_address": "module.local", "mode": "managed", "type": "aws_security_group", "name": "this",
+  "change": {"actions": ["create"], "after": {"name": "local"}, "after_unknown": {"id": true}}}
+]}`
+	p, err := decodePlan(t, "plan.json", []byte(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := p.Document(&res)
+	got := map[string]graph.Location{}
+	for _, sg := range doc.SGs {
+		got[sg.Name] = graph.Location{File: sg.Loc.File, Line: sg.Loc.Line}
+	}
+	for name, loc := range map[string]graph.Location{
+		"module.sg.aws_security_group.this[0]": {File: "m/main.tf", Line: 1},
+		"module.local.aws_security_group.this": {File: "m/local/main.tf", Line: 1},
+	} {
+		if got[name] != loc {
+			t.Errorf("%s at %v, want %v", name, got[name], loc)
+		}
+	}
+	var hclDL graph.Location
+	for _, sg := range res.Doc.SGs {
+		if sg.Name == "module.dl.aws_security_group.this" {
+			hclDL = graph.Location{File: sg.Loc.File, Line: sg.Loc.Line}
+		}
+	}
+	if hclDL.File == "" || got["module.dl.aws_security_group.this"] != hclDL {
+		t.Errorf("downloaded module's group at %v, the HCL reading's at %v", got["module.dl.aws_security_group.this"], hclDL)
+	}
+}

@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"strings"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -43,26 +45,36 @@ func (r Result) HasResources(addrs, calls []string) bool {
 }
 
 // resource finds the block of a resource instance address
-// (`module.a["k"].aws_security_group.x[0]`) through local module calls.
-// Instances of one block share its range.
-func (r *rootSource) resource(address string) *resourceConfig {
+// (`module.a["k"].aws_security_group.x[0]`) through module calls: local
+// ones, and copies `terraform init` downloaded (modules.json). Instances of
+// one block share its range. Inside a module with no copy on disk (a
+// modelled or opaque one), the resource stands at its module block, as the
+// model's facts do: body is then nil.
+func (r *rootSource) resource(address string) (rng hcl.Range, body hcl.Body, ok bool) {
 	t, diags := hclsyntax.ParseTraversalAbs([]byte(address), "", hcl.InitialPos)
 	if diags.HasErrors() || len(t) < 2 {
-		return nil
+		return hcl.Range{}, nil, false
 	}
 	m := r.l.load(r.dir)
 	i := 0
+	var key []string
 	for depth := 0; i < len(t) && stepName(t, i) == "module"; depth++ {
 		name := attrStep(t, i+1)
 		c := m.calls[name]
 		if c == nil || depth > maxModuleDepth {
-			return nil
+			return hcl.Range{}, nil, false
 		}
+		key = append(key, name)
 		dir, local := localSource(m.dir, c.source)
 		if !local {
-			return nil // a downloaded or modelled module: no block of ours
+			dir = r.l.modulesJSONOf(r.dir)[strings.Join(key, ".")]
 		}
-		m = r.l.load(dir)
+		if dir == "" {
+			return c.rng, nil, true
+		}
+		if m = r.l.load(dir); m.readErr != "" {
+			return c.rng, nil, true
+		}
 		i += 2
 		if _, ok := indexStep(t, i); ok {
 			i++
@@ -70,9 +82,12 @@ func (r *rootSource) resource(address string) *resourceConfig {
 	}
 	typ, name := stepName(t, i), attrStep(t, i+1)
 	if typ == "" || name == "" || typ == "data" {
-		return nil
+		return hcl.Range{}, nil, false
 	}
-	return m.resources[typ+"."+name]
+	if rc := m.resources[typ+"."+name]; rc != nil {
+		return rc.rng, rc.body, true
+	}
+	return hcl.Range{}, nil, false
 }
 
 // stepName is the name at step i: the root or an attribute.

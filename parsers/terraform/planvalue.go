@@ -26,6 +26,7 @@ const (
 	maxResolveSteps = 10000   // references followed for one resource
 	maxBlockPairs   = 1 << 16 // planned elements × configured blocks matched
 	maxValueDepth   = 64
+	maxConvertSteps = 1 << 18 // values converted for one resource (alternatives multiply them)
 )
 
 type cfgKind uint8
@@ -84,7 +85,7 @@ func isLink(name string, depth int) bool {
 // convert makes a cty value of a planned JSON value. unknown is its
 // after_unknown counterpart; hasUnknown says after_unknown was given.
 func (pb *planBuild) convert(scope string, after, unknown any, c cfgNode, hasUnknown, link bool, depth int) cty.Value {
-	if depth > maxValueDepth {
+	if pb.steps--; depth > maxValueDepth || pb.steps < 0 {
 		return cty.DynamicVal
 	}
 	if c.kind == cfgChoice {
