@@ -169,3 +169,41 @@ func TestBadPlanIsAnErrorAtItsLine(t *testing.T) {
 		t.Errorf("the good plan is still scanned: %v", rep.Findings)
 	}
 }
+
+// Paired with its HCL, a plan's findings are silenced by the
+// `# eks-sg-lint:ignore` comments of the .tf files, as the HCL's are.
+func TestPlanPairedHonoursHCLSuppressions(t *testing.T) {
+	fixture := "../testdata/rules/EKSSG001/tf-plan-paired-untagged-node-sg.scan"
+	tf, err := os.ReadFile(filepath.Join(fixture, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := os.ReadFile(filepath.Join(fixture, "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const line = "  vpc_security_group_ids = [aws_security_group.node.id] # want: EKSSG026\n"
+	if !strings.Contains(string(tf), line) {
+		t.Fatal("the fixture changed")
+	}
+	tf = []byte(strings.Replace(string(tf), line, "  # eks-sg-lint:ignore EKSSG026 the nodes need no cluster SG here\n"+line, 1))
+	dir := t.TempDir()
+	for name, data := range map[string][]byte{"main.tf": tf, "plan.json": plan} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := Run([]string{dir}, Options{WorkDir: dir})
+	n := 0
+	for _, f := range rep.Findings {
+		if f.RuleID == "EKSSG026" {
+			n++
+			if f.Suppression == nil || f.Loc.File != "main.tf" {
+				t.Errorf("EKSSG026 at %s not suppressed by the .tf comment", f.Loc)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("want one EKSSG026, got %d: %v", n, rep.Findings)
+	}
+}

@@ -306,23 +306,25 @@ func (pb *planBuild) rangeOf(address string) hcl.Range {
 	return hcl.Range{Filename: pb.p.File, Start: hcl.Pos{Byte: -1}, End: hcl.Pos{Byte: -1}}
 }
 
-// argRange locates an argument: where the HCL block writes it, else the
-// resource's own range.
-func (pb *planBuild) argRange(in *instance, name string) hcl.Range {
-	if pb.src != nil {
-		if _, body, ok := pb.src.resource(pb.raw[in].address); ok && body != nil {
-			attrs, blocks := bodyContent(body)
-			if a := attrs[name]; a != nil {
-				return a.Expr.Range()
-			}
-			for _, b := range blocks {
-				if b.Type == name {
-					return b.DefRange
-				}
-			}
-		}
+// argRanges locates a resource's arguments where its HCL block writes
+// them (nil without HCL): an attribute's value, a nested block's header.
+func (pb *planBuild) argRanges(in *instance) map[string]hcl.Range {
+	if pb.src == nil {
+		return nil
 	}
-	return in.cfg.rng
+	_, body, ok := pb.src.resource(pb.raw[in].address)
+	if !ok || body == nil {
+		return nil
+	}
+	attrs, blocks := bodyContent(body)
+	out := make(map[string]hcl.Range, len(attrs)+len(blocks))
+	for i := len(blocks) - 1; i >= 0; i-- { // the first block of a type
+		out[blocks[i].Type] = blocks[i].DefRange
+	}
+	for name, a := range attrs {
+		out[name] = a.Expr.Range()
+	}
+	return out
 }
 
 func (pb *planBuild) setBody(in *instance) {
@@ -342,13 +344,17 @@ func (pb *planBuild) setBody(in *instance) {
 		if all, ok := m["tags_all"]; ok && all.IsWhollyKnown() && !all.IsNull() {
 			m["tags"] = all
 		}
+		ranges := pb.argRanges(in)
 		for name, val := range m {
 			// Null and empty are "not written", as the builder expects
 			// (a plan lists every attribute of the schema).
 			if val.IsNull() || (val.IsKnown() && val.Type().IsTupleType() && val.LengthInt() == 0) || name == "tags_all" {
 				continue
 			}
-			rng := pb.argRange(in, name)
+			rng, ok := ranges[name]
+			if !ok {
+				rng = in.cfg.rng
+			}
 			attrs[name] = &hcl.Attribute{Name: name, Expr: hcl.StaticExpr(val, rng), Range: rng, NameRange: rng}
 		}
 		in.value = cty.ObjectVal(m)
