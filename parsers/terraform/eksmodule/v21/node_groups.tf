@@ -54,6 +54,9 @@ resource "aws_security_group_rule" "node" {
 
 # The node SG, then the group's vpc_security_group_ids (replacing the
 # defaults: v21 has none); the primary SG when attach_cluster_primary_security_group.
+# A group's keys are read with contains(keys(...)), not try(): try() gives an
+# unknown for any value not wholly known (an SSH key name from another module
+# in remote_access), where v21's typed variables pass the value on as it is.
 # @ node_groups.tf:380 cause: eks_managed_node_groups
 module "eks_managed_node_group" {
   source   = "./modules/eks-managed-node-group"
@@ -63,16 +66,16 @@ module "eks_managed_node_group" {
   for_each = { for k, v in var.eks_managed_node_groups : k => v if var.create && try(v.create, true) != false }
 
   cluster_name = aws_eks_cluster.this[0].name
-  name         = try(each.value.name, each.key)
+  name         = (contains(keys(each.value), "name") ? each.value.name : each.key)
   # @ node_groups.tf:380 cause: eks_managed_node_groups.*.vpc_security_group_ids, create_node_security_group
-  vpc_security_group_ids = compact(concat([local.node_security_group_id], try(each.value.vpc_security_group_ids, [])))
+  vpc_security_group_ids = compact(concat([local.node_security_group_id], (contains(keys(each.value), "vpc_security_group_ids") ? each.value.vpc_security_group_ids : [])))
   # @ variables.tf:1190 cause: eks_managed_node_groups.*.attach_cluster_primary_security_group
-  cluster_primary_security_group_id = try(each.value.attach_cluster_primary_security_group, false) ? aws_eks_cluster.this[0].vpc_config[0].cluster_security_group_id : null
-  use_custom_launch_template        = try(each.value.use_custom_launch_template, true)
-  remote_access                     = try(each.value.remote_access, {})
-  create_security_group             = try(each.value.create_security_group, true)
-  security_group_ingress_rules      = try(each.value.security_group_ingress_rules, {})
-  security_group_egress_rules       = try(each.value.security_group_egress_rules, {})
+  cluster_primary_security_group_id = (contains(keys(each.value), "attach_cluster_primary_security_group") ? each.value.attach_cluster_primary_security_group : false) ? aws_eks_cluster.this[0].vpc_config[0].cluster_security_group_id : null
+  use_custom_launch_template        = (contains(keys(each.value), "use_custom_launch_template") ? each.value.use_custom_launch_template : true)
+  remote_access                     = (contains(keys(each.value), "remote_access") ? each.value.remote_access : {})
+  create_security_group             = (contains(keys(each.value), "create_security_group") ? each.value.create_security_group : true)
+  security_group_ingress_rules      = (contains(keys(each.value), "security_group_ingress_rules") ? each.value.security_group_ingress_rules : {})
+  security_group_egress_rules       = (contains(keys(each.value), "security_group_egress_rules") ? each.value.security_group_egress_rules : {})
 }
 
 # @ node_groups.tf:531 cause: self_managed_node_groups
@@ -84,9 +87,9 @@ module "self_managed_node_group" {
   for_each = { for k, v in var.self_managed_node_groups : k => v if var.create && try(v.create, true) != false }
 
   cluster_name = aws_eks_cluster.this[0].name
-  name         = try(each.value.name, each.key)
+  name         = (contains(keys(each.value), "name") ? each.value.name : each.key)
   # @ node_groups.tf:531 cause: self_managed_node_groups.*.vpc_security_group_ids, create_node_security_group
-  vpc_security_group_ids = compact(concat([local.node_security_group_id], try(each.value.vpc_security_group_ids, [])))
+  vpc_security_group_ids = compact(concat([local.node_security_group_id], (contains(keys(each.value), "vpc_security_group_ids") ? each.value.vpc_security_group_ids : [])))
   # @ variables.tf:1466 cause: self_managed_node_groups.*.attach_cluster_primary_security_group
-  cluster_primary_security_group_id = try(each.value.attach_cluster_primary_security_group, false) ? aws_eks_cluster.this[0].vpc_config[0].cluster_security_group_id : null
+  cluster_primary_security_group_id = (contains(keys(each.value), "attach_cluster_primary_security_group") ? each.value.attach_cluster_primary_security_group : false) ? aws_eks_cluster.this[0].vpc_config[0].cluster_security_group_id : null
 }
