@@ -76,6 +76,8 @@ module "eks_managed_node_group" {
   create_security_group             = (contains(keys(each.value), "create_security_group") ? each.value.create_security_group : true)
   security_group_ingress_rules      = (contains(keys(each.value), "security_group_ingress_rules") ? each.value.security_group_ingress_rules : {})
   security_group_egress_rules       = (contains(keys(each.value), "security_group_egress_rules") ? each.value.security_group_egress_rules : {})
+  # @ node_groups.tf:356 cause: eks_managed_node_groups.*.enable_efa_support
+  enable_efa_support = (contains(keys(each.value), "enable_efa_support") ? each.value.enable_efa_support : false)
 }
 
 # @ node_groups.tf:531 cause: self_managed_node_groups

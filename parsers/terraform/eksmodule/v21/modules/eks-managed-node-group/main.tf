@@ -9,11 +9,18 @@ variable "remote_access" { default = {} }
 variable "create_security_group" { default = true }
 variable "security_group_ingress_rules" { default = {} }
 variable "security_group_egress_rules" { default = {} }
+variable "enable_efa_support" { default = false }
 
 locals {
+  # EFA adds all traffic to and from the group's own SG, ahead of the
+  # caller's rules (same key replaces).
+  # @ modules/eks-managed-node-group/main.tf:722-758
+  efa_self_rule = { all_self_efa = { ip_protocol = "-1", self = true } }
+  ingress_rules = merge({ for k, v in local.efa_self_rule : k => v if var.enable_efa_support }, var.security_group_ingress_rules)
+  egress_rules  = merge({ for k, v in local.efa_self_rule : k => v if var.enable_efa_support }, var.security_group_egress_rules)
   # The group's own SG exists only when it has rules
   # (modules/eks-managed-node-group/main.tf@v21.19.0:720; variables.tf:722).
-  create_security_group = var.create_security_group && (length(var.security_group_ingress_rules) > 0 || length(var.security_group_egress_rules) > 0)
+  create_security_group = var.create_security_group && (length(local.ingress_rules) > 0 || length(local.egress_rules) > 0)
 }
 
 # No kubernetes.io/cluster tag.
@@ -23,9 +30,9 @@ resource "aws_security_group" "this" {
   name  = "${var.cluster_name}-${var.name}"
 }
 
-# @ modules/eks-managed-node-group/main.tf:720-790 cause: eks_managed_node_groups.*.security_group_ingress_rules
+# @ modules/eks-managed-node-group/main.tf:720-790 cause: eks_managed_node_groups.*.security_group_ingress_rules, eks_managed_node_groups.*.enable_efa_support
 resource "aws_vpc_security_group_ingress_rule" "this" {
-  for_each                     = { for k, v in var.security_group_ingress_rules : k => v if local.create_security_group }
+  for_each                     = { for k, v in local.ingress_rules : k => v if local.create_security_group }
   security_group_id            = aws_security_group.this[0].id
   ip_protocol                  = try(each.value.ip_protocol, "tcp")
   from_port                    = try(each.value.ip_protocol, "tcp") == "-1" ? null : try(each.value.from_port, null)
@@ -36,9 +43,9 @@ resource "aws_vpc_security_group_ingress_rule" "this" {
   referenced_security_group_id = try(each.value.self, false) ? aws_security_group.this[0].id : try(each.value.referenced_security_group_id, null)
 }
 
-# @ modules/eks-managed-node-group/main.tf:720-790 cause: eks_managed_node_groups.*.security_group_egress_rules
+# @ modules/eks-managed-node-group/main.tf:720-790 cause: eks_managed_node_groups.*.security_group_egress_rules, eks_managed_node_groups.*.enable_efa_support
 resource "aws_vpc_security_group_egress_rule" "this" {
-  for_each                     = { for k, v in var.security_group_egress_rules : k => v if local.create_security_group }
+  for_each                     = { for k, v in local.egress_rules : k => v if local.create_security_group }
   security_group_id            = aws_security_group.this[0].id
   ip_protocol                  = try(each.value.ip_protocol, "tcp")
   from_port                    = try(each.value.ip_protocol, "tcp") == "-1" ? null : try(each.value.from_port, null)
