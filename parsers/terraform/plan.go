@@ -236,6 +236,8 @@ type planBuild struct {
 	// budget bounds the reference chasing of one resource, steps its
 	// conversion (hostile plans).
 	budget, steps int
+	// each is the for_each expression of the resource being converted.
+	each *tfjson.Expression
 }
 
 func newPlanBuild(p *Plan, src *rootSource) *planBuild {
@@ -331,8 +333,10 @@ func (pb *planBuild) setBody(in *instance) {
 	r := pb.raw[in]
 	cfg := pb.configResource(r)
 	node := cfgNode{kind: cfgNone}
+	pb.each = nil
 	if cfg != nil {
 		node = cfgNode{kind: cfgBlock, block: cfg.Expressions}
+		pb.each = cfg.ForEachExpression
 	}
 	pb.budget, pb.steps = maxResolveSteps, maxConvertSteps
 	v := pb.convert(in.s.path, r.after, r.unknown, node, r.unknownKnown, false, 0)
@@ -432,9 +436,10 @@ func (pb *planBuild) alias(doc *graph.Document) {
 	}
 }
 
-// tagKeys points each tag of a group at its key in the HCL block, when the
-// block writes the tags as an object with that literal key (as the HCL
-// reading does); otherwise the tag stays at the tags argument.
+// tagKeys points each tag of a group at its key in the HCL block, as the
+// HCL reading does, when the block writes the tags as an object: a literal
+// key by its text, a single computed key by elimination; otherwise (tags
+// from a variable, default_tags) the tag stays at the tags argument.
 func (pb *planBuild) tagKeys(doc *graph.Document) {
 	if pb.src == nil {
 		return
@@ -458,17 +463,26 @@ func (pb *planBuild) tagKeys(doc *graph.Document) {
 			continue
 		}
 		keyAt := map[string]hcl.Range{}
+		var computed []hcl.Range // keys such as "kubernetes.io/cluster/${var.name}"
 		for _, item := range oc.Items {
 			if k, diags := item.KeyExpr.Value(nil); !diags.HasErrors() && k.IsKnown() && !k.IsNull() && k.Type() == cty.String {
 				keyAt[k.AsString()] = item.KeyExpr.Range()
+			} else {
+				computed = append(computed, item.KeyExpr.Range())
 			}
 		}
+		var unmatched []int
 		for i := range sg.Tags {
-			if k, ok := sg.Tags[i].Key.Literal(); ok {
-				if r, ok := keyAt[k]; ok {
-					sg.Tags[i].Loc = pb.ev.l.loc(r)
-				}
+			k, ok := sg.Tags[i].Key.Literal()
+			if r, found := keyAt[k]; ok && found {
+				sg.Tags[i].Loc = pb.ev.l.loc(r)
+			} else if ok {
+				unmatched = append(unmatched, i)
 			}
+		}
+		if len(unmatched) == 1 && len(computed) == 1 && len(sg.Tags) == len(oc.Items) {
+			// the one tag no literal key names is the one computed key
+			sg.Tags[unmatched[0]].Loc = pb.ev.l.loc(computed[0])
 		}
 	}
 }

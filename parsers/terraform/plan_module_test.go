@@ -1,9 +1,13 @@
 package terraform
 
 import (
+	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // A module's node group links through the module's output and variable
@@ -99,5 +103,62 @@ module "local" {
 	}
 	if hclDL.File == "" || got["module.dl.aws_security_group.this"] != hclDL {
 		t.Errorf("downloaded module's group at %v, the HCL reading's at %v", got["module.dl.aws_security_group.this"], hclDL)
+	}
+}
+
+// IDs passed through a module's locals, conditionals and concat() (the
+// EKSSG002 locals fixture): paired with the HCL, whose locals the plan's
+// configuration lacks, the one unknown input of each link is its value; a
+// known ID beside it leaves the list open; alone, the links stay unknown.
+func TestPlanInfersLinksThroughLocals(t *testing.T) {
+	dir, err := filepath.Abs("../../testdata/rules/EKSSG002/tf-plan-paired-module-locals.scan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func() *Plan { return readPlan(t, filepath.Join(dir, "plan.json")) }
+	res := Scan([]string{dir}, Options{FS: OSFS{}, Display: func(s string) string { return filepath.ToSlash(s) }})
+	if len(res) != 1 {
+		t.Fatalf("%d roots", len(res))
+	}
+	p := read()
+	key := func(addr string) graph.SGKey { return graph.SGKey("tf:" + p.File + "#" + addr) }
+	clusterSG := graph.ClusterSGKey(graph.ClusterKeyForName("demo"))
+	members := func(doc *graph.Document) ([]graph.SGKey, bool) {
+		ng := ngByName(doc, "default")
+		if ng == nil {
+			t.Fatal("no node group")
+		}
+		var out []graph.SGKey
+		for _, m := range ng.SGs {
+			out = append(out, m.SG)
+		}
+		return out, ng.SGsOpen
+	}
+
+	doc, _ := p.Document(&res[0])
+	got, open := members(doc)
+	if want := []graph.SGKey{key("module.nodes.aws_security_group.this[0]"), clusterSG}; open || !reflect.DeepEqual(got, want) {
+		t.Errorf("paired: node group groups %v (open %v), want %v", got, open, want)
+	}
+	for _, r := range doc.Rules {
+		if r.Resource == "module.nodes.aws_vpc_security_group_egress_rule.all" && r.SG != key("module.nodes.aws_security_group.this[0]") {
+			t.Errorf("the rule's group through local.security_group_id: %s", r.SG)
+		}
+	}
+
+	// a known ID among the inputs: that list has a member the plan does not name
+	p = read()
+	p.plan.Config.RootModule.ModuleCalls["nodes"].Expressions["extra_security_group_ids"] =
+		&tfjson.Expression{ExpressionData: &tfjson.ExpressionData{ConstantValue: []any{"sg-0123456789abcdef0"}}}
+	doc, _ = p.Document(&res[0])
+	got, _ = members(doc)
+	if len(got) != 2 || got[0] != key("module.nodes.aws_security_group.this[0]") || !strings.HasPrefix(string(got[1]), "unknown:") {
+		t.Errorf("with a known ID beside it: %v", got)
+	}
+
+	// alone: no locals to follow
+	doc, _ = read().Document(nil)
+	if got, open := members(doc); !open && len(got) > 0 {
+		t.Errorf("alone, the launch template's groups are unknown: %v", got)
 	}
 }

@@ -55,30 +55,12 @@ func (r *rootSource) resource(address string) (rng hcl.Range, body hcl.Body, ok 
 	if diags.HasErrors() || len(t) < 2 {
 		return hcl.Range{}, nil, false
 	}
-	m := r.l.load(r.dir)
-	i := 0
-	var key []string
-	for depth := 0; i < len(t) && stepName(t, i) == "module"; depth++ {
-		name := attrStep(t, i+1)
-		c := m.calls[name]
-		if c == nil || depth > maxModuleDepth {
-			return hcl.Range{}, nil, false
+	m, i, call := r.walk(t)
+	if m == nil {
+		if call != nil {
+			return call.rng, nil, true
 		}
-		key = append(key, name)
-		dir, local := localSource(m.dir, c.source)
-		if !local {
-			dir = r.l.modulesJSONOf(r.dir)[strings.Join(key, ".")]
-		}
-		if dir == "" {
-			return c.rng, nil, true
-		}
-		if m = r.l.load(dir); m.readErr != "" {
-			return c.rng, nil, true
-		}
-		i += 2
-		if _, ok := indexStep(t, i); ok {
-			i++
-		}
+		return hcl.Range{}, nil, false
 	}
 	typ, name := stepName(t, i), attrStep(t, i+1)
 	if typ == "" || name == "" || typ == "data" {
@@ -88,6 +70,55 @@ func (r *rootSource) resource(address string) (rng hcl.Range, body hcl.Body, ok 
 		return rc.rng, rc.body, true
 	}
 	return hcl.Range{}, nil, false
+}
+
+// module is the HCL of a module instance path ("" for the root), nil when
+// it is not on disk.
+func (r *rootSource) module(path string) *moduleConfig {
+	if path == "" {
+		return r.l.load(r.dir)
+	}
+	t, diags := hclsyntax.ParseTraversalAbs([]byte(path), "", hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil
+	}
+	m, i, _ := r.walk(t)
+	if i != len(t) {
+		return nil
+	}
+	return m
+}
+
+// walk follows the module steps at the start of an address. It returns
+// the module reached and the index of the first step after them; or nil
+// and the call whose module is not on disk (nil when there is no such call).
+func (r *rootSource) walk(t hcl.Traversal) (*moduleConfig, int, *moduleCall) {
+	m := r.l.load(r.dir)
+	i := 0
+	var key []string
+	for depth := 0; i < len(t) && stepName(t, i) == "module"; depth++ {
+		name := attrStep(t, i+1)
+		c := m.calls[name]
+		if c == nil || depth > maxModuleDepth {
+			return nil, i, nil
+		}
+		key = append(key, name)
+		dir, local := localSource(m.dir, c.source)
+		if !local {
+			dir = r.l.modulesJSONOf(r.dir)[strings.Join(key, ".")]
+		}
+		if dir == "" {
+			return nil, i, c
+		}
+		if m = r.l.load(dir); m.readErr != "" {
+			return nil, i, c
+		}
+		i += 2
+		if _, ok := indexStep(t, i); ok {
+			i++
+		}
+	}
+	return m, i, nil
 }
 
 // stepName is the name at step i: the root or an attribute.

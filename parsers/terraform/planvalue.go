@@ -43,6 +43,7 @@ const (
 
 type cfgNode struct {
 	kind   cfgKind
+	name   string // the argument's name, for an expression
 	block  map[string]*tfjson.Expression
 	blocks []map[string]*tfjson.Expression
 	expr   *tfjson.Expression
@@ -58,7 +59,7 @@ func (c cfgNode) child(name string) cfgNode {
 		case e.NestedBlocks != nil:
 			return cfgNode{kind: cfgBlocks, blocks: e.NestedBlocks}
 		}
-		return cfgNode{kind: cfgExpr, expr: e}
+		return cfgNode{kind: cfgExpr, expr: e, name: name}
 	case cfgExpr, cfgInExpr:
 		return cfgNode{kind: cfgInExpr}
 	}
@@ -99,6 +100,9 @@ func (pb *planBuild) convert(scope string, after, unknown any, c cfgNode, hasUnk
 		case cfgExpr:
 			if link {
 				if v, ok := pb.referenced(scope, c.expr.References); ok {
+					return v
+				}
+				if v, ok := pb.inferred(scope, c.name, c.expr); ok {
 					return v
 				}
 			}
