@@ -162,3 +162,71 @@ func TestPlanInfersLinksThroughLocals(t *testing.T) {
 		t.Errorf("alone, the launch template's groups are unknown: %v", got)
 	}
 }
+
+// Paired with a terraform-aws-modules/eks call the HCL reading modelled
+// (one major), a planned resource inside the module is at the model's
+// block, which stands at the user's module block, and the model's locals
+// link it: the module's node group carries the module's node group SG.
+func TestPlanThroughModelledEKSModule(t *testing.T) {
+	res := scanMap(t, map[string]string{"main.tf": `module "eks" {
+  source       = "terraform-aws-modules/eks/aws"
+  version      = "~> 20.0"
+  cluster_name = "demo"
+  eks_managed_node_groups = {
+    default = {}
+  }
+}
+`}, Options{})
+	src := res.source
+	rng, body, ok := src.resource("module.eks.aws_security_group.node[0]")
+	if !ok || body == nil {
+		t.Fatalf("the model's node group SG: %v %v", rng, ok)
+	}
+	if loc := src.l.loc(rng); loc.File != "m/main.tf" || loc.Line != 1 {
+		t.Errorf("a model block stands at the module block: %v", loc)
+	}
+	if m := src.module("module.eks"); m == nil || m.locals["node_security_group_id"] == nil {
+		t.Fatal("the model's locals")
+	}
+	if _, body, ok := src.resource(`module.eks.module.eks_managed_node_group["default"].aws_launch_template.this[0]`); !ok || body == nil {
+		t.Error("the model's node-group submodule")
+	}
+	// what a plan of this call holds for the launch template: its groups
+	// come through the submodule's variable, from the module's local
+	const plan = `{"format_version": "1.2", "resource_changes": [
+ {"address": "module.eks.aws_security_group.node[0]", "module_address": "module.eks", "mode": "managed", "type": "aws_security_group", "name": "node", "index": 0,
+  "change": {"actions": ["create"], "after": {"name_prefix": "demo-node-", "tags": {"kubernetes.io/cluster/demo": "owned"}, "tags_all": {"kubernetes.io/cluster/demo": "owned"}}, "after_unknown": {"id": true}}},
+ {"address": "module.eks.module.eks_managed_node_group[\"default\"].aws_launch_template.this[0]", "module_address": "module.eks.module.eks_managed_node_group[\"default\"]",
+  "mode": "managed", "type": "aws_launch_template", "name": "this", "index": 0,
+  "change": {"actions": ["create"], "after": {"name_prefix": "default-"}, "after_unknown": {"id": true, "vpc_security_group_ids": true}}}
+], "configuration": {"root_module": {"module_calls": {"eks": {"source": "terraform-aws-modules/eks/aws", "version_constraint": "~> 20.0",
+  "expressions": {"cluster_name": {"constant_value": "demo"}, "eks_managed_node_groups": {"constant_value": {"default": {}}}},
+  "module": {
+   "resources": [{"address": "aws_security_group.node", "mode": "managed", "type": "aws_security_group", "name": "node",
+     "expressions": {"name_prefix": {"references": ["var.cluster_name"]}}, "count_expression": {"references": ["local.create_node_sg"]}}],
+   "module_calls": {"eks_managed_node_group": {"source": "./modules/eks-managed-node-group",
+     "expressions": {"vpc_security_group_ids": {"references": ["local.node_security_group_id", "each.value.vpc_security_group_ids", "each.value", "var.eks_managed_node_group_defaults.vpc_security_group_ids", "var.eks_managed_node_group_defaults"]}},
+     "for_each_expression": {"references": ["var.eks_managed_node_groups"]},
+     "module": {"resources": [{"address": "aws_launch_template.this", "mode": "managed", "type": "aws_launch_template", "name": "this",
+       "expressions": {"vpc_security_group_ids": {"references": ["var.vpc_security_group_ids"]}}}],
+       "variables": {"vpc_security_group_ids": {"default": []}}}}},
+   "variables": {"cluster_name": {}, "eks_managed_node_groups": {"default": {}}, "eks_managed_node_group_defaults": {"default": {}}, "create_node_security_group": {"default": true}, "node_security_group_id": {"default": ""}, "create": {"default": true}}}}}}}}`
+	p, err := decodePlan(t, "plan.json", []byte(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := p.Document(&res)
+	sg := sgByName(doc, "module.eks.aws_security_group.node[0]")
+	if sg == nil || sg.Loc.File != "m/main.tf" || sg.Loc.Line != 1 {
+		t.Fatalf("the module's node SG at the module block: %+v", sg)
+	}
+	var got []graph.Attachment
+	for _, a := range doc.Attachments {
+		if strings.HasSuffix(a.Resource, "aws_launch_template.this[0]") {
+			got = append(got, a)
+		}
+	}
+	if len(got) != 1 || got[0].SG != graph.SGKey("tf:plan.json#module.eks.aws_security_group.node[0]") {
+		t.Errorf("the launch template's groups through the model's local: %+v", got)
+	}
+}

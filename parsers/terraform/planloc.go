@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -108,6 +110,9 @@ func (r *rootSource) walk(t hcl.Traversal) (*moduleConfig, int, *moduleCall) {
 			dir = r.l.modulesJSONOf(r.dir)[strings.Join(key, ".")]
 		}
 		if dir == "" {
+			dir = r.modelDir(c)
+		}
+		if dir == "" {
 			return nil, i, c
 		}
 		if m = r.l.load(dir); m.readErr != "" {
@@ -119,6 +124,27 @@ func (r *rootSource) walk(t hcl.Traversal) (*moduleConfig, int, *moduleCall) {
 		}
 	}
 	return m, i, nil
+}
+
+// modelDir is the folder of the built-in model the HCL reading used for a
+// terraform-aws-modules/eks call (its locations stand at the call), when
+// it modelled one major only: with several, which one made the plan is not
+// known.
+func (r *rootSource) modelDir(c *moduleCall) string {
+	prefix := fmt.Sprintf("%s:%d@", c.rng.Filename, c.rng.Start.Byte)
+	var found *standIn
+	for k, t := range r.l.trees {
+		if strings.HasPrefix(k, prefix) {
+			if found != nil {
+				return ""
+			}
+			found = t
+		}
+	}
+	if found == nil || found.sub {
+		return ""
+	}
+	return filepath.FromSlash(found.root)
 }
 
 // stepName is the name at step i: the root or an attribute.
