@@ -713,6 +713,13 @@ func (s *scope) objectValue(body hcl.Body, extras map[string]cty.Value, t *trie,
 				// equal to itself wherever it is referred to.
 				v = sym(path)
 			}
+			if name == "name" && v.IsKnown() && v.IsNull() && len(child.next) == 0 {
+				// `name = null` (beside name_prefix) is a name the
+				// provider makes up, as when name is not written:
+				// terraform-aws-eks v18 links its ASG to its launch
+				// template by that name.
+				v = sym(path)
+			}
 			out[name] = v
 			continue
 		}

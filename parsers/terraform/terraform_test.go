@@ -529,3 +529,40 @@ resource "aws_security_group_rule" "node" {
 		t.Errorf("rules %v, want %s (no unknown peer)", got, want)
 	}
 }
+
+// A launch template with `name = null` beside name_prefix gets a name from
+// the provider, and an Auto Scaling group that names it so (terraform-aws-eks
+// v18's self-managed groups: try(aws_launch_template.this[0].name, …)) runs
+// on its groups.
+func TestNullNameIsTheProvidersName(t *testing.T) {
+	res := scanMap(t, map[string]string{"main.tf": `
+variable "use_name_prefix" { default = true }
+resource "aws_security_group" "node" {
+  tags = { "kubernetes.io/cluster/prod" = "owned" }
+}
+resource "aws_launch_template" "this" {
+  count                  = 1
+  name                   = var.use_name_prefix ? null : "nodes"
+  name_prefix            = var.use_name_prefix ? "nodes-" : null
+  vpc_security_group_ids = [aws_security_group.node.id]
+}
+resource "aws_autoscaling_group" "nodes" {
+  launch_template {
+    name    = try(aws_launch_template.this[0].name, "")
+    version = "$Latest"
+  }
+  tag {
+    key                 = "kubernetes.io/cluster/prod"
+    value               = "owned"
+    propagate_at_launch = true
+  }
+}
+`}, Options{})
+	ng := ngByName(res.Doc, "aws_autoscaling_group.nodes")
+	if ng == nil {
+		t.Fatal("no node group")
+	}
+	if ng.SGsOpen || len(ng.SGs) != 1 || ng.SGs[0].SG != sgByName(res.Doc, "aws_security_group.node").Key {
+		t.Errorf("node SGs = %+v (open %v), want the launch template's group", ng.SGs, ng.SGsOpen)
+	}
+}
