@@ -236,8 +236,12 @@ type planBuild struct {
 	// budget bounds the reference chasing of one resource, steps its
 	// conversion (hostile plans).
 	budget, steps int
-	// each is the for_each expression of the resource being converted.
-	each *tfjson.Expression
+	// each is the for_each expression of the resource being converted,
+	// typ its type; noInfer is set below an argument whose unknown value
+	// may be the provider's (inferable).
+	each    *tfjson.Expression
+	typ     string
+	noInfer bool
 }
 
 func newPlanBuild(p *Plan, src *rootSource) *planBuild {
@@ -333,7 +337,7 @@ func (pb *planBuild) setBody(in *instance) {
 	r := pb.raw[in]
 	cfg := pb.configResource(r)
 	node := cfgNode{kind: cfgNone}
-	pb.each = nil
+	pb.each, pb.typ, pb.noInfer = nil, r.typ, false
 	if cfg != nil {
 		node = cfgNode{kind: cfgBlock, block: cfg.Expressions}
 		pb.each = cfg.ForEachExpression

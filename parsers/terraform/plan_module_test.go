@@ -230,3 +230,51 @@ func TestPlanThroughModelledEKSModule(t *testing.T) {
 		t.Errorf("the launch template's groups through the model's local: %+v", got)
 	}
 }
+
+// An Optional and Computed argument shows unknown when its expression
+// gives null: a rule's source_security_group_id beside cidr_blocks or
+// self is the provider's, not the unknown input of its expression
+// (`var.from_group ? var.group_id : null`); without them it is that input.
+func TestPlanProviderComputedIsNotInferred(t *testing.T) {
+	rule := func(name, extra string) string {
+		return `{"address": "module.m.aws_security_group_rule.` + name + `", "module_address": "module.m", "mode": "managed", "type": "aws_security_group_rule", "name": "` + name + `",
+  "change": {"actions": ["create"], "after": {"type": "ingress", "protocol": "tcp", "from_port": 443, "to_port": 443` + extra + `},
+   "after_unknown": {"id": true, "security_group_id": true, "source_security_group_id": true}}}`
+	}
+	cfgRule := func(name string) string {
+		return `{"address": "aws_security_group_rule.` + name + `", "mode": "managed", "type": "aws_security_group_rule", "name": "` + name + `",
+  "expressions": {"security_group_id": {"references": ["var.group_id"]}, "source_security_group_id": {"references": ["var.from_group", "var.group_id"]}}}`
+	}
+	plan := `{"format_version": "1.2", "resource_changes": [
+ {"address": "aws_security_group.g", "mode": "managed", "type": "aws_security_group", "name": "g", "change": {"actions": ["create"], "after": {"name": "g"}, "after_unknown": {"id": true}}},
+ ` + rule("cidr", `, "cidr_blocks": ["10.0.0.0/8"], "self": false`) + `,
+ ` + rule("self", `, "cidr_blocks": null, "self": true`) + `,
+ ` + rule("group", `, "cidr_blocks": null, "self": false`) + `
+], "configuration": {"root_module": {
+  "resources": [{"address": "aws_security_group.g", "mode": "managed", "type": "aws_security_group", "name": "g", "expressions": {"name": {"constant_value": "g"}}}],
+  "module_calls": {"m": {"source": "./m", "expressions": {"group_id": {"references": ["aws_security_group.g.id", "aws_security_group.g"]}, "from_group": {"constant_value": true}},
+   "module": {"resources": [` + cfgRule("cidr") + `, ` + cfgRule("self") + `, ` + cfgRule("group") + `],
+    "variables": {"group_id": {}, "from_group": {"default": false}}}}}}}}`
+	p, err := decodePlan(t, "plan.json", []byte(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := p.Document(nil)
+	g := graph.SGKey("tf:plan.json#aws_security_group.g")
+	peers := map[string][]graph.Peer{}
+	for _, r := range doc.Rules {
+		if r.SG != g {
+			t.Errorf("%s: the rule's group through var.group_id: %s", r.Resource, r.SG)
+		}
+		peers[strings.TrimPrefix(r.Resource, "module.m.aws_security_group_rule.")] = append(peers[strings.TrimPrefix(r.Resource, "module.m.aws_security_group_rule.")], r.Peer)
+	}
+	if ps := peers["cidr"]; len(ps) != 1 || ps[0].Kind != graph.PeerCIDR {
+		t.Errorf("beside cidr_blocks the source group is null: %+v", ps)
+	}
+	if ps := peers["self"]; len(ps) != 1 || ps[0].Kind != graph.PeerSG || ps[0].Expr != "self" {
+		t.Errorf("beside self the source group is null: %+v", ps)
+	}
+	if ps := peers["group"]; len(ps) != 1 || ps[0].Kind != graph.PeerSG || ps[0].SG != g {
+		t.Errorf("alone it is the unknown input: %+v", ps)
+	}
+}

@@ -22,6 +22,42 @@ import (
 // plan cannot tell known or unknown (a local without the HCL, a data
 // source, each.value of an unknown for_each) stops the inference.
 
+// inferable reports whether an unknown value of argument name (planned
+// beside siblings in a block configured by c) comes from its expression.
+// Not when the provider may compute it: an argument that is Optional and
+// Computed shows unknown in a plan when its expression gives null, and an
+// unknown input elsewhere in that expression (try(x, null), a conditional)
+// is then not its value. These are the link arguments the AWS provider
+// computes; each is inferred only where its value cannot be null. null is
+// true where the provider's rules say the value is null.
+func (pb *planBuild) inferable(name string, siblings, unknown map[string]any, c cfgNode) (infer, null bool) {
+	switch {
+	case pb.typ == "aws_security_group_rule" && name == "source_security_group_id":
+		// null beside what it conflicts with (the provider's ConflictsWith)
+		for _, k := range []string{"cidr_blocks", "ipv6_cidr_blocks", "self"} {
+			if holdsID(siblings[k]) || siblings[k] == true {
+				return false, true
+			}
+		}
+		// beside a prefix list, or what is not known, it may be null
+		for _, k := range []string{"cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "self"} {
+			if u, _ := unknown[k].(bool); u || holdsID(siblings[k]) {
+				return false, false
+			}
+		}
+		return true, false
+	case pb.typ == "aws_instance" && (name == "vpc_security_group_ids" || name == "security_groups"):
+		return false, false // null gives the VPC's default group, computed
+	case name == "id" || name == "name" || name == "launch_template_id" || name == "launch_template_name":
+		// a launch template specification: exactly one of its id and name
+		// is set, the other computed; only one may be configured
+		other := map[string]string{"id": "name", "name": "id", "launch_template_id": "launch_template_name",
+			"launch_template_name": "launch_template_id"}[name]
+		return c.kind != cfgBlock || c.block[other] == nil, false
+	}
+	return true, false
+}
+
 // listLinkArgs are the link arguments that hold lists of IDs.
 var listLinkArgs = map[string]bool{
 	"security_groups": true, "vpc_security_group_ids": true, "security_group_ids": true,

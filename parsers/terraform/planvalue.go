@@ -102,8 +102,10 @@ func (pb *planBuild) convert(scope string, after, unknown any, c cfgNode, hasUnk
 				if v, ok := pb.referenced(scope, c.expr.References); ok {
 					return v
 				}
-				if v, ok := pb.inferred(scope, c.name, c.expr); ok {
-					return v
+				if !pb.noInfer {
+					if v, ok := pb.inferred(scope, c.name, c.expr); ok {
+						return v
+					}
 				}
 			}
 		}
@@ -178,7 +180,15 @@ func (pb *planBuild) convert(scope string, after, unknown any, c cfgNode, hasUnk
 			if _, dup := out[k]; dup {
 				continue
 			}
+			infer, null := pb.inferable(k, a, um, c)
+			if u, _ := um[k].(bool); u && null {
+				out[k] = cty.NullVal(cty.DynamicPseudoType)
+				continue
+			}
+			prev := pb.noInfer
+			pb.noInfer = prev || !infer
 			out[k] = pb.convert(scope, a[k], um[k], c.child(k), hasUnknown, isLink(k, depth), depth+1)
+			pb.noInfer = prev
 		}
 		return cty.ObjectVal(out)
 	}
