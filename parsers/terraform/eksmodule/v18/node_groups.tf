@@ -73,6 +73,8 @@ module "eks_managed_node_group" {
   security_group_tags   = try(each.value.security_group_tags, var.eks_managed_node_group_defaults.security_group_tags, {})
   cluster_security_group_id = local.cluster_security_group_id
   remote_access                     = try(each.value.remote_access, var.eks_managed_node_group_defaults.remote_access, {})
+  # @ node_groups.tf:280 cause: eks_managed_node_groups.*.launch_template_name, eks_managed_node_group_defaults.launch_template_name
+  launch_template_name = try(each.value.launch_template_name, var.eks_managed_node_group_defaults.launch_template_name, each.key)
 }
 
 # @ node_groups.tf:452 cause: self_managed_node_groups
@@ -94,4 +96,7 @@ module "self_managed_node_group" {
   security_group_rules      = try(each.value.security_group_rules, var.self_managed_node_group_defaults.security_group_rules, {})
   security_group_tags       = try(each.value.security_group_tags, var.self_managed_node_group_defaults.security_group_tags, {})
   cluster_security_group_id = local.cluster_security_group_id
+  # @ node_groups.tf:404-405 cause: self_managed_node_groups.*.create_launch_template, self_managed_node_group_defaults.create_launch_template, self_managed_node_groups.*.launch_template_name, self_managed_node_group_defaults.launch_template_name
+  create_launch_template = try(each.value.create_launch_template, var.self_managed_node_group_defaults.create_launch_template, true)
+  launch_template_name   = try(each.value.launch_template_name, var.self_managed_node_group_defaults.launch_template_name, each.key)
 }

@@ -69,6 +69,9 @@ module "eks_managed_node_group" {
   cluster_primary_security_group_id = try(each.value.attach_cluster_primary_security_group, var.eks_managed_node_group_defaults.attach_cluster_primary_security_group, false) ? aws_eks_cluster.this[0].vpc_config[0].cluster_security_group_id : null
   use_custom_launch_template        = try(each.value.use_custom_launch_template, var.eks_managed_node_group_defaults.use_custom_launch_template, true)
   remote_access                     = try(each.value.remote_access, var.eks_managed_node_group_defaults.remote_access, {})
+  # @ node_groups.tf:318-320 cause: eks_managed_node_groups.*.create_launch_template, eks_managed_node_group_defaults.create_launch_template, eks_managed_node_groups.*.launch_template_id, eks_managed_node_group_defaults.launch_template_id
+  create_launch_template = try(each.value.create_launch_template, var.eks_managed_node_group_defaults.create_launch_template, true)
+  launch_template_id     = try(each.value.launch_template_id, var.eks_managed_node_group_defaults.launch_template_id, "")
 }
 
 # @ node_groups.tf:503 cause: self_managed_node_groups
@@ -85,4 +88,7 @@ module "self_managed_node_group" {
   vpc_security_group_ids = compact(concat([local.node_security_group_id], try(each.value.vpc_security_group_ids, var.self_managed_node_group_defaults.vpc_security_group_ids, [])))
   # @ node_groups.tf:504 cause: self_managed_node_groups.*.attach_cluster_primary_security_group, self_managed_node_group_defaults.attach_cluster_primary_security_group
   cluster_primary_security_group_id = try(each.value.attach_cluster_primary_security_group, var.self_managed_node_group_defaults.attach_cluster_primary_security_group, false) ? aws_eks_cluster.this[0].vpc_config[0].cluster_security_group_id : null
+  # @ node_groups.tf:448-449 cause: self_managed_node_groups.*.create_launch_template, self_managed_node_group_defaults.create_launch_template, self_managed_node_groups.*.launch_template_id, self_managed_node_group_defaults.launch_template_id
+  create_launch_template = try(each.value.create_launch_template, var.self_managed_node_group_defaults.create_launch_template, true)
+  launch_template_id     = try(each.value.launch_template_id, var.self_managed_node_group_defaults.launch_template_id, "")
 }

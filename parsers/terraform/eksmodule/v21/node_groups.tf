@@ -78,6 +78,9 @@ module "eks_managed_node_group" {
   security_group_egress_rules       = (contains(keys(each.value), "security_group_egress_rules") ? each.value.security_group_egress_rules : {})
   # @ node_groups.tf:356 cause: eks_managed_node_groups.*.enable_efa_support
   enable_efa_support = (contains(keys(each.value), "enable_efa_support") ? each.value.enable_efa_support : false)
+  # @ node_groups.tf:329-331 cause: eks_managed_node_groups.*.create_launch_template, eks_managed_node_groups.*.launch_template_id
+  create_launch_template = (contains(keys(each.value), "create_launch_template") ? each.value.create_launch_template : true)
+  launch_template_id     = (contains(keys(each.value), "launch_template_id") ? each.value.launch_template_id : "")
 }
 
 # @ node_groups.tf:531 cause: self_managed_node_groups
@@ -94,4 +97,7 @@ module "self_managed_node_group" {
   vpc_security_group_ids = compact(concat([local.node_security_group_id], (contains(keys(each.value), "vpc_security_group_ids") ? each.value.vpc_security_group_ids : [])))
   # @ variables.tf:1466 cause: self_managed_node_groups.*.attach_cluster_primary_security_group
   cluster_primary_security_group_id = (contains(keys(each.value), "attach_cluster_primary_security_group") ? each.value.attach_cluster_primary_security_group : false) ? aws_eks_cluster.this[0].vpc_config[0].cluster_security_group_id : null
+  # @ node_groups.tf:472-473 cause: self_managed_node_groups.*.create_launch_template, self_managed_node_groups.*.launch_template_id
+  create_launch_template = (contains(keys(each.value), "create_launch_template") ? each.value.create_launch_template : true)
+  launch_template_id     = (contains(keys(each.value), "launch_template_id") ? each.value.launch_template_id : "")
 }

@@ -5,6 +5,7 @@ variable "name" { default = "" }
 variable "vpc_security_group_ids" { default = [] }
 variable "cluster_primary_security_group_id" { default = null }
 variable "create_launch_template" { default = true }
+variable "launch_template_name" { default = "" }
 variable "remote_access" { default = {} }
 variable "create_security_group" { default = true }
 variable "security_group_rules" { default = {} }
@@ -36,6 +37,15 @@ resource "aws_security_group_rule" "this" {
   source_security_group_id = try(each.value.source_security_group_id, try(each.value.source_cluster_security_group, false) ? var.cluster_security_group_id : null)
 }
 
+locals {
+  # A custom launch template is used when the module creates one or the
+  # caller names one (the root passes the group's key by default): only
+  # create_launch_template = false with launch_template_name = "" leaves
+  # the nodes on EKS's template.
+  # @ modules/eks-managed-node-group/main.tf:33-38
+  use_custom_launch_template = var.create_launch_template || var.launch_template_name != ""
+}
+
 # The SGs reach the nodes only through the module's own launch template
 # (default on; off, EKS's template gives the nodes only the primary SG).
 # @ modules/eks-managed-node-group/main.tf:42 cause: eks_managed_node_groups.*.create_launch_template, eks_managed_node_group_defaults.create_launch_template
@@ -53,18 +63,21 @@ resource "aws_eks_node_group" "this" {
   cluster_name    = var.cluster_name
   node_group_name = var.name
 
+  # The module's template, else the caller's, by name.
+  # @ modules/eks-managed-node-group/main.tf:267 cause: eks_managed_node_groups.*.launch_template_name, eks_managed_node_group_defaults.launch_template_name, eks_managed_node_groups.*.create_launch_template, eks_managed_node_group_defaults.create_launch_template
   dynamic "launch_template" {
-    for_each = var.create_launch_template ? [1] : []
+    for_each = local.use_custom_launch_template ? [1] : []
     content {
-      id      = aws_launch_template.this[0].id
-      version = aws_launch_template.this[0].latest_version
+      id      = var.create_launch_template ? aws_launch_template.this[0].id : null
+      name    = var.create_launch_template ? null : var.launch_template_name
+      version = "$Default"
     }
   }
 
   # EKS accepts remote_access only without a custom launch template.
   # @ modules/eks-managed-node-group/main.tf:309-315 cause: eks_managed_node_groups.*.remote_access, eks_managed_node_group_defaults.remote_access
   dynamic "remote_access" {
-    for_each = !var.create_launch_template && length(var.remote_access) > 0 ? [var.remote_access] : []
+    for_each = !local.use_custom_launch_template && length(var.remote_access) > 0 ? [var.remote_access] : []
     content {
       ec2_ssh_key               = try(remote_access.value.ec2_ssh_key, null)
       source_security_group_ids = try(remote_access.value.source_security_group_ids, [])

@@ -8,6 +8,8 @@ variable "create_security_group" { default = true }
 variable "security_group_rules" { default = {} }
 variable "security_group_tags" { default = {} }
 variable "cluster_security_group_id" { default = "" }
+variable "create_launch_template" { default = true }
+variable "launch_template_name" { default = "" }
 
 # The group's own SG: created by default, no rules and no cluster tag.
 # @ modules/self-managed-node-group/main.tf:453-480 cause: self_managed_node_groups.*.create_security_group, self_managed_node_group_defaults.create_security_group
@@ -35,7 +37,8 @@ resource "aws_security_group_rule" "this" {
 
 # @ modules/self-managed-node-group/main.tf:48 cause: self_managed_node_groups.*.attach_cluster_primary_security_group, self_managed_node_group_defaults.attach_cluster_primary_security_group, self_managed_node_groups.*.vpc_security_group_ids, self_managed_node_group_defaults.vpc_security_group_ids
 resource "aws_launch_template" "this" {
-  count                  = 1
+  # @ modules/self-managed-node-group/main.tf:52 cause: self_managed_node_groups.*.create_launch_template, self_managed_node_group_defaults.create_launch_template
+  count                  = var.create_launch_template ? 1 : 0
   name                   = "${var.name}-node-group"
   vpc_security_group_ids = compact(concat(aws_security_group.this[*].id, [var.cluster_primary_security_group_id], var.vpc_security_group_ids))
 }
@@ -44,9 +47,12 @@ resource "aws_launch_template" "this" {
 resource "aws_autoscaling_group" "this" {
   count = 1
   name  = var.name
+  # The module's template, else the caller's, by name.
+  # @ modules/self-managed-node-group/main.tf:260 cause: self_managed_node_groups.*.launch_template_name, self_managed_node_group_defaults.launch_template_name, self_managed_node_groups.*.create_launch_template, self_managed_node_group_defaults.create_launch_template
   launch_template {
-    id      = aws_launch_template.this[0].id
-    version = aws_launch_template.this[0].latest_version
+    id      = var.create_launch_template ? aws_launch_template.this[0].id : null
+    name    = var.create_launch_template ? null : var.launch_template_name
+    version = "$Default"
   }
   tag {
     key                 = "kubernetes.io/cluster/${var.cluster_name}"

@@ -5,13 +5,16 @@ variable "name" { default = "" }
 variable "vpc_security_group_ids" { default = [] }
 variable "cluster_primary_security_group_id" { default = null }
 variable "use_custom_launch_template" { default = true }
+variable "create_launch_template" { default = true }
+variable "launch_template_id" { default = "" }
 variable "remote_access" { default = {} }
 
 # The SGs reach the nodes only through the module's own launch template
 # (default on; off, EKS's template gives the nodes only the primary SG).
 # @ modules/eks-managed-node-group/main.tf:33 cause: eks_managed_node_groups.*.use_custom_launch_template, eks_managed_node_group_defaults.use_custom_launch_template
 resource "aws_launch_template" "this" {
-  count = var.use_custom_launch_template ? 1 : 0
+  # @ modules/eks-managed-node-group/main.tf:37
+  count = var.create_launch_template && var.use_custom_launch_template ? 1 : 0
   name  = "${var.name}-eks-node-group"
   # @ modules/eks-managed-node-group/main.tf:33 cause: eks_managed_node_groups.*.attach_cluster_primary_security_group, eks_managed_node_group_defaults.attach_cluster_primary_security_group, eks_managed_node_groups.*.vpc_security_group_ids, eks_managed_node_group_defaults.vpc_security_group_ids
   vpc_security_group_ids = compact(concat([var.cluster_primary_security_group_id], var.vpc_security_group_ids))
@@ -25,9 +28,11 @@ resource "aws_eks_node_group" "this" {
 
   dynamic "launch_template" {
     for_each = var.use_custom_launch_template ? [1] : []
+    # The module's template, else the caller's (launch_template_id).
+    # @ modules/eks-managed-node-group/main.tf:303 cause: eks_managed_node_groups.*.launch_template_id, eks_managed_node_groups.*.create_launch_template, eks_managed_node_group_defaults.launch_template_id, eks_managed_node_group_defaults.create_launch_template
     content {
-      id      = aws_launch_template.this[0].id
-      version = aws_launch_template.this[0].latest_version
+      id      = var.create_launch_template ? aws_launch_template.this[0].id : var.launch_template_id
+      version = "$Default"
     }
   }
 

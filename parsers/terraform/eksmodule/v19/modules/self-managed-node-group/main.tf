@@ -4,10 +4,13 @@ variable "cluster_name" { default = null }
 variable "name" { default = "" }
 variable "vpc_security_group_ids" { default = [] }
 variable "cluster_primary_security_group_id" { default = null }
+variable "create_launch_template" { default = true }
+variable "launch_template_id" { default = "" }
 
 # @ modules/self-managed-node-group/main.tf:44 cause: self_managed_node_groups.*.attach_cluster_primary_security_group, self_managed_node_group_defaults.attach_cluster_primary_security_group, self_managed_node_groups.*.vpc_security_group_ids, self_managed_node_group_defaults.vpc_security_group_ids
 resource "aws_launch_template" "this" {
-  count                  = 1
+  # @ modules/self-managed-node-group/main.tf:48
+  count                  = var.create_launch_template ? 1 : 0
   name                   = "${var.name}-node-group"
   vpc_security_group_ids = compact(concat([var.cluster_primary_security_group_id], var.vpc_security_group_ids))
 }
@@ -16,9 +19,11 @@ resource "aws_launch_template" "this" {
 resource "aws_autoscaling_group" "this" {
   count = 1
   name = var.name
+  # The module's template, else the caller's (launch_template_id).
+  # @ modules/self-managed-node-group/main.tf:407 cause: self_managed_node_groups.*.launch_template_id, self_managed_node_groups.*.create_launch_template, self_managed_node_group_defaults.launch_template_id, self_managed_node_group_defaults.create_launch_template
   launch_template {
-    id      = aws_launch_template.this[0].id
-    version = aws_launch_template.this[0].latest_version
+    id      = var.create_launch_template ? aws_launch_template.this[0].id : var.launch_template_id
+    version = "$Default"
   }
   tag {
     key                 = "kubernetes.io/cluster/${var.cluster_name}"

@@ -5,6 +5,8 @@ variable "name" { default = "" }
 variable "vpc_security_group_ids" { default = [] }
 variable "cluster_primary_security_group_id" { default = null }
 variable "use_custom_launch_template" { default = true }
+variable "create_launch_template" { default = true }
+variable "launch_template_id" { default = "" }
 variable "remote_access" { default = {} }
 variable "create_security_group" { default = true }
 variable "security_group_ingress_rules" { default = {} }
@@ -60,7 +62,8 @@ resource "aws_vpc_security_group_egress_rule" "this" {
 # (default on; off, EKS's template gives the nodes only the primary SG).
 # @ modules/eks-managed-node-group/variables.tf:124 cause: eks_managed_node_groups.*.use_custom_launch_template
 resource "aws_launch_template" "this" {
-  count = var.use_custom_launch_template ? 1 : 0
+  # @ modules/eks-managed-node-group/main.tf:99
+  count = var.create_launch_template && var.use_custom_launch_template ? 1 : 0
   name  = "${var.name}-eks-node-group"
   # The group's own SG first (managed groups only).
   # @ modules/eks-managed-node-group/main.tf:95 cause: eks_managed_node_groups.*.attach_cluster_primary_security_group, eks_managed_node_groups.*.vpc_security_group_ids
@@ -75,9 +78,11 @@ resource "aws_eks_node_group" "this" {
 
   dynamic "launch_template" {
     for_each = var.use_custom_launch_template ? [1] : []
+    # The module's template, else the caller's (launch_template_id).
+    # @ modules/eks-managed-node-group/main.tf:444 cause: eks_managed_node_groups.*.launch_template_id, eks_managed_node_groups.*.create_launch_template
     content {
-      id      = aws_launch_template.this[0].id
-      version = aws_launch_template.this[0].latest_version
+      id      = var.create_launch_template ? aws_launch_template.this[0].id : var.launch_template_id
+      version = "$Default"
     }
   }
 
