@@ -26,8 +26,10 @@
 #     (CALLGRIND=0 skips them);
 #   - trivy config on the real templates, when trivy is installed;
 #
-# and ends with a table of the targets of issue 16, met or not. Wall times
-# on a busy machine are noisy (the load average is printed first): compare
+# and ends with a table of the targets of issue 16, met or not. Commands
+# that are compared are run in turns (interleave), so that a shared
+# machine's load falls on both sides alike; still, wall times on a busy
+# machine are noisy (the load average is printed with each part): compare
 # CPU times and instruction counts too. Not part of `go test ./...`.
 set -euo pipefail
 
@@ -79,6 +81,50 @@ measure() {
 	shift 3
 	"$bt" run -runs "$runs" -label "$label" -save "$tmp/$key.txt" "$@"
 }
+# interleave RUNS KEY LABEL PROGRAM ARGS... ::: KEY LABEL PROGRAM ARGS... [::: ...]
+# measures the commands in turns (one warm-up each, then RUNS rounds of one
+# run of each), so that the load of a shared machine falls on all of them
+# alike, and saves each as measure does.
+interleave() {
+	local runs=$1 round i
+	shift
+	local -a cmds=() keys=() labels=()
+	local cmd=""
+	for arg in "$@" ":::"; do
+		if [ "$arg" = ":::" ]; then
+			cmds+=("$cmd")
+			cmd=""
+		else
+			cmd+="$(printf '%q ' "$arg")"
+		fi
+	done
+	for i in "${!cmds[@]}"; do
+		eval "set -- ${cmds[$i]}"
+		keys[i]=$1 labels[i]=$2
+		: >"$tmp/$1.runs"
+	done
+	for ((round = 0; round <= runs; round++)); do
+		for i in "${!cmds[@]}"; do
+			eval "set -- ${cmds[$i]}"
+			shift 2
+			"$bt" run -runs 1 -warmup 0 -save "$tmp/one.txt" -- "$@" >/dev/null
+			[ "$round" = 0 ] || cat "$tmp/one.txt" >>"$tmp/${keys[$i]}.runs"
+		done
+	done
+	local f mw mc rss minw
+	for i in "${!cmds[@]}"; do
+		# Fields per run: wall, CPU, RSS MB, wall again (-runs 1); medians as benchtool takes them.
+		f="$tmp/${keys[$i]}.runs"
+		mw=$(sort -g -k1,1 "$f" | awk '{ v[NR] = $1 } END { print v[int(NR / 2) + 1] }')
+		mc=$(sort -g -k2,2 "$f" | awk '{ v[NR] = $2 } END { print v[int(NR / 2) + 1] }')
+		rss=$(sort -g -k3,3 "$f" | awk 'END { print $3 }')
+		minw=$(sort -g -k1,1 "$f" | awk 'NR == 1 { print $1 }')
+		echo "$mw $mc $rss $minw" >"$tmp/${keys[$i]}.txt"
+		awk -v label="${labels[$i]}" -v mw="$mw" -v mc="$mc" -v rss="$rss" -v minw="$minw" -v n="$runs" 'BEGIN {
+			printf "%-34s wall min %8.1fms  median %8.1fms   cpu median %8.1fms   peak RSS %6.1f MB   (%d runs, interleaved)\n",
+				label, minw * 1000, mw * 1000, mc * 1000, rss, n }'
+	done
+}
 field() { # field KEY N: field N (1 median wall, 2 median CPU, 3 RSS MB, 4 min wall)
 	awk -v n="$2" '{ print $n }' "$tmp/$1.txt"
 }
@@ -123,19 +169,19 @@ measure corpus "$SMALL_RUNS" "whole corpus" -warmup 3 -exit 0,1,2 -- "$bin" test
 
 echo
 echo "== real templates, $COPIES copies of the CloudFormation corpus (load $(load))"
-measure real "$REAL_RUNS" "real templates, --format sarif" -warmup 2 -- "$bin" --format sarif "$real"
-measure real-floor "$REAL_RUNS" "parse floor (yamltree)" -warmup 2 -- "$bt" parse "$real"
-measure real-floor-yaml "$REAL_RUNS" "parse floor (plain yaml.v3)" -warmup 2 -- "$bt" parse -yaml.v3 "$real"
+interleave "$REAL_RUNS" real "real templates, --format sarif" "$bin" --format sarif "$real" \
+	::: real-floor "parse floor (yamltree)" "$bt" parse "$real" \
+	::: real-floor-yaml "parse floor (plain yaml.v3)" "$bt" parse -yaml.v3 "$real"
 ratio "real templates vs floor (yamltree)" real real-floor 1.1
 ratio "real templates vs plain yaml.v3 parsing" real real-floor-yaml 1.1
 
 echo
 echo "== $N generated templates (load $(load))"
-measure repo "$RUNS" "$N templates" -warmup 1 -- "$bin" "$tmp/repo"
-measure repo-floor "$RUNS" "$N templates, parse floor" -warmup 1 -- "$bt" parse "$tmp/repo"
+interleave "$RUNS" repo "$N templates" "$bin" "$tmp/repo" \
+	::: repo-floor "$N templates, parse floor" "$bt" parse "$tmp/repo" \
+	::: repo-quarter "$DISTINCT_N templates" "$bin" "$tmp/repo-quarter"
 ratio "$N generated templates vs floor" repo repo-floor 1.2
 awk -v r="$(field repo 3)" -v n="$N" 'BEGIN { printf "| %d generated templates, peak RSS | %.0f MB | under 300 MB | %s |\n", n, r, (r < 300 ? "yes" : "no") }' >>"$summary"
-measure repo-quarter "$RUNS" "$DISTINCT_N templates" -warmup 1 -- "$bin" "$tmp/repo-quarter"
 ratio "distinct clusters, $DISTINCT_N -> $N templates" repo repo-quarter 4.5
 
 echo
@@ -144,8 +190,8 @@ for src in "${same_srcs[@]}"; do
 	name=$(basename "$src")
 	label=${name#*__amazon-eks-}
 	label=${label%.*}
-	measure "same-$name-1" "$REAL_RUNS" "$label x$SAME_N" -warmup 1 -- "$bin" "$tmp/same-$name-1"
-	measure "same-$name-4" "$REAL_RUNS" "$label x$((4 * SAME_N))" -warmup 1 -- "$bin" "$tmp/same-$name-4"
+	interleave "$REAL_RUNS" "same-$name-1" "$label x$SAME_N" "$bin" "$tmp/same-$name-1" \
+		::: "same-$name-4" "$label x$((4 * SAME_N))" "$bin" "$tmp/same-$name-4"
 	ratio "same cluster, $label x$SAME_N -> x$((4 * SAME_N))" "same-$name-4" "same-$name-1" 4.5
 done
 
