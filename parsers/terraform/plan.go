@@ -242,6 +242,9 @@ type planBuild struct {
 	each    *tfjson.Expression
 	typ     string
 	noInfer bool
+	// address and path locate the value being converted.
+	address string
+	path    []pathStep
 }
 
 func newPlanBuild(p *Plan, src *rootSource) *planBuild {
@@ -337,7 +340,7 @@ func (pb *planBuild) setBody(in *instance) {
 	r := pb.raw[in]
 	cfg := pb.configResource(r)
 	node := cfgNode{kind: cfgNone}
-	pb.each, pb.typ, pb.noInfer = nil, r.typ, false
+	pb.each, pb.typ, pb.noInfer, pb.address, pb.path = nil, r.typ, false, r.address, pb.path[:0]
 	if cfg != nil {
 		node = cfgNode{kind: cfgBlock, block: cfg.Expressions}
 		pb.each = cfg.ForEachExpression

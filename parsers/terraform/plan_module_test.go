@@ -211,23 +211,40 @@ func TestPlanThroughModelledEKSModule(t *testing.T) {
        "expressions": {"vpc_security_group_ids": {"references": ["var.vpc_security_group_ids"]}}}],
        "variables": {"vpc_security_group_ids": {"default": []}}}}},
    "variables": {"cluster_name": {}, "eks_managed_node_groups": {"default": {}}, "eks_managed_node_group_defaults": {"default": {}}, "create_node_security_group": {"default": true}, "node_security_group_id": {"default": ""}, "create": {"default": true}}}}}}}}`
-	p, err := decodePlan(t, "plan.json", []byte(plan))
-	if err != nil {
-		t.Fatal(err)
+	// The module itself writes the launch template's groups through locals
+	// the model does not spell (local.security_group_ids): then the HCL
+	// reading's value of that argument links it.
+	realModule := strings.Replace(plan, `{"vpc_security_group_ids": {"references": ["var.vpc_security_group_ids"]}}`,
+		`{"vpc_security_group_ids": {"references": ["local.network_interfaces", "local.security_group_ids"]}}`, 1)
+	if realModule == plan {
+		t.Fatal("the plan changed")
 	}
-	doc, _ := p.Document(&res)
-	sg := sgByName(doc, "module.eks.aws_security_group.node[0]")
-	if sg == nil || sg.Loc.File != "m/main.tf" || sg.Loc.Line != 1 {
-		t.Fatalf("the module's node SG at the module block: %+v", sg)
-	}
-	var got []graph.Attachment
-	for _, a := range doc.Attachments {
-		if strings.HasSuffix(a.Resource, "aws_launch_template.this[0]") {
-			got = append(got, a)
+	for name, text := range map[string]string{"model's locals": plan, "HCL reading": realModule} {
+		p, err := decodePlan(t, "plan.json", []byte(text))
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if len(got) != 1 || got[0].SG != graph.SGKey("tf:plan.json#module.eks.aws_security_group.node[0]") {
-		t.Errorf("the launch template's groups through the model's local: %+v", got)
+		doc, _ := p.Document(&res)
+		sg := sgByName(doc, "module.eks.aws_security_group.node[0]")
+		if sg == nil || sg.Loc.File != "m/main.tf" || sg.Loc.Line != 1 {
+			t.Fatalf("%s: the module's node SG at the module block: %+v", name, sg)
+		}
+		var got []graph.Attachment
+		for _, a := range doc.Attachments {
+			if strings.HasSuffix(a.Resource, "aws_launch_template.this[0]") {
+				got = append(got, a)
+			}
+		}
+		if len(got) != 1 || got[0].SG != graph.SGKey("tf:plan.json#module.eks.aws_security_group.node[0]") {
+			t.Errorf("%s: the launch template's groups: %+v", name, got)
+		}
+		// alone, neither is there
+		doc, _ = p.Document(nil)
+		for _, a := range doc.Attachments {
+			if strings.HasSuffix(a.Resource, "aws_launch_template.this[0]") && !strings.HasPrefix(string(a.SG), "unknown:") {
+				t.Errorf("%s: alone, the launch template's groups are unknown: %+v", name, a)
+			}
+		}
 	}
 }
 

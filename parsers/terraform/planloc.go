@@ -14,6 +14,9 @@ import (
 type rootSource struct {
 	l   *loader
 	dir string // absolute
+	// read is the HCL reading by address, made when a plan first needs it.
+	read     *hclReading
+	readDone bool
 }
 
 // RootDir is the root module's folder (absolute), or "" when the result

@@ -107,6 +107,9 @@ func (pb *planBuild) convert(scope string, after, unknown any, c cfgNode, hasUnk
 						return v
 					}
 				}
+				if v, ok := pb.hclValue(pb.address, pb.path); ok {
+					return v
+				}
 			}
 		}
 		return cty.DynamicVal
@@ -138,7 +141,9 @@ func (pb *planBuild) convert(scope string, after, unknown any, c cfgNode, hasUnk
 			if u, _ := ue.(bool); u && c.kind == cfgExpr {
 				slots = append(slots, i)
 			}
+			pb.path = append(pb.path, pathStep{index: i, n: len(a)})
 			elems[i] = pb.convert(scope, e, ue, pb.elementCfg(c, e, len(a)), hasUnknown, false, depth+1)
+			pb.path = pb.path[:len(pb.path)-1]
 		}
 		if len(slots) > 0 && link {
 			// A list with unknown members ([aws_security_group.a.id,
@@ -187,7 +192,9 @@ func (pb *planBuild) convert(scope string, after, unknown any, c cfgNode, hasUnk
 			}
 			prev := pb.noInfer
 			pb.noInfer = prev || !infer
+			pb.path = append(pb.path, pathStep{name: k})
 			out[k] = pb.convert(scope, a[k], um[k], c.child(k), hasUnknown, isLink(k, depth), depth+1)
+			pb.path = pb.path[:len(pb.path)-1]
 			pb.noInfer = prev
 		}
 		return cty.ObjectVal(out)
