@@ -75,6 +75,8 @@ module "eks_managed_node_group" {
   remote_access                     = try(each.value.remote_access, var.eks_managed_node_group_defaults.remote_access, {})
   # @ node_groups.tf:280 cause: eks_managed_node_groups.*.launch_template_name, eks_managed_node_group_defaults.launch_template_name
   launch_template_name = try(each.value.launch_template_name, var.eks_managed_node_group_defaults.launch_template_name, each.key)
+  # @ node_groups.tf:305 cause: eks_managed_node_groups.*.network_interfaces, eks_managed_node_group_defaults.network_interfaces
+  network_interfaces = try(each.value.network_interfaces, var.eks_managed_node_group_defaults.network_interfaces, [])
 }
 
 # @ node_groups.tf:452 cause: self_managed_node_groups
@@ -99,4 +101,6 @@ module "self_managed_node_group" {
   # @ node_groups.tf:404-405 cause: self_managed_node_groups.*.create_launch_template, self_managed_node_group_defaults.create_launch_template, self_managed_node_groups.*.launch_template_name, self_managed_node_group_defaults.launch_template_name
   create_launch_template = try(each.value.create_launch_template, var.self_managed_node_group_defaults.create_launch_template, true)
   launch_template_name   = try(each.value.launch_template_name, var.self_managed_node_group_defaults.launch_template_name, each.key)
+  # @ node_groups.tf:436 cause: self_managed_node_groups.*.network_interfaces, self_managed_node_group_defaults.network_interfaces
+  network_interfaces = try(each.value.network_interfaces, var.self_managed_node_group_defaults.network_interfaces, [])
 }

@@ -72,6 +72,8 @@ module "eks_managed_node_group" {
   # @ node_groups.tf:318-320 cause: eks_managed_node_groups.*.create_launch_template, eks_managed_node_group_defaults.create_launch_template, eks_managed_node_groups.*.launch_template_id, eks_managed_node_group_defaults.launch_template_id
   create_launch_template = try(each.value.create_launch_template, var.eks_managed_node_group_defaults.create_launch_template, true)
   launch_template_id     = try(each.value.launch_template_id, var.eks_managed_node_group_defaults.launch_template_id, "")
+  # @ node_groups.tf:347 cause: eks_managed_node_groups.*.network_interfaces, eks_managed_node_group_defaults.network_interfaces
+  network_interfaces = try(each.value.network_interfaces, var.eks_managed_node_group_defaults.network_interfaces, [])
 }
 
 # @ node_groups.tf:503 cause: self_managed_node_groups
@@ -91,4 +93,6 @@ module "self_managed_node_group" {
   # @ node_groups.tf:448-449 cause: self_managed_node_groups.*.create_launch_template, self_managed_node_group_defaults.create_launch_template, self_managed_node_groups.*.launch_template_id, self_managed_node_group_defaults.launch_template_id
   create_launch_template = try(each.value.create_launch_template, var.self_managed_node_group_defaults.create_launch_template, true)
   launch_template_id     = try(each.value.launch_template_id, var.self_managed_node_group_defaults.launch_template_id, "")
+  # @ node_groups.tf:483 cause: self_managed_node_groups.*.network_interfaces, self_managed_node_group_defaults.network_interfaces
+  network_interfaces = try(each.value.network_interfaces, var.self_managed_node_group_defaults.network_interfaces, [])
 }

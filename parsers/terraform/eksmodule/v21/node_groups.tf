@@ -81,6 +81,8 @@ module "eks_managed_node_group" {
   # @ node_groups.tf:329-331 cause: eks_managed_node_groups.*.create_launch_template, eks_managed_node_groups.*.launch_template_id
   create_launch_template = (contains(keys(each.value), "create_launch_template") ? each.value.create_launch_template : true)
   launch_template_id     = (contains(keys(each.value), "launch_template_id") ? each.value.launch_template_id : "")
+  # @ node_groups.tf:361 cause: eks_managed_node_groups.*.network_interfaces
+  network_interfaces = (contains(keys(each.value), "network_interfaces") ? each.value.network_interfaces : [])
 }
 
 # @ node_groups.tf:531 cause: self_managed_node_groups
@@ -100,4 +102,6 @@ module "self_managed_node_group" {
   # @ node_groups.tf:472-473 cause: self_managed_node_groups.*.create_launch_template, self_managed_node_groups.*.launch_template_id
   create_launch_template = (contains(keys(each.value), "create_launch_template") ? each.value.create_launch_template : true)
   launch_template_id     = (contains(keys(each.value), "launch_template_id") ? each.value.launch_template_id : "")
+  # @ node_groups.tf:507 cause: self_managed_node_groups.*.network_interfaces
+  network_interfaces = (contains(keys(each.value), "network_interfaces") ? each.value.network_interfaces : [])
 }

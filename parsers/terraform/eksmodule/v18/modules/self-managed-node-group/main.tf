@@ -4,6 +4,7 @@ variable "cluster_name" { default = null }
 variable "name" { default = "" }
 variable "vpc_security_group_ids" { default = [] }
 variable "cluster_primary_security_group_id" { default = null }
+variable "network_interfaces" { default = [] }
 variable "create_security_group" { default = true }
 variable "security_group_rules" { default = {} }
 variable "security_group_tags" { default = {} }
@@ -35,12 +36,15 @@ resource "aws_security_group_rule" "this" {
   source_security_group_id = try(each.value.source_security_group_id, try(each.value.source_cluster_security_group, false) ? var.cluster_security_group_id : null)
 }
 
-# @ modules/self-managed-node-group/main.tf:48 cause: self_managed_node_groups.*.attach_cluster_primary_security_group, self_managed_node_group_defaults.attach_cluster_primary_security_group, self_managed_node_groups.*.vpc_security_group_ids, self_managed_node_group_defaults.vpc_security_group_ids
+# @ modules/self-managed-node-group/main.tf:48 cause: self_managed_node_groups.*.attach_cluster_primary_security_group, self_managed_node_group_defaults.attach_cluster_primary_security_group, self_managed_node_groups.*.vpc_security_group_ids, self_managed_node_group_defaults.vpc_security_group_ids, self_managed_node_groups.*.network_interfaces
 resource "aws_launch_template" "this" {
   # @ modules/self-managed-node-group/main.tf:52 cause: self_managed_node_groups.*.create_launch_template, self_managed_node_group_defaults.create_launch_template
   count                  = var.create_launch_template ? 1 : 0
   name                   = "${var.name}-node-group"
-  vpc_security_group_ids = compact(concat(aws_security_group.this[*].id, [var.cluster_primary_security_group_id], var.vpc_security_group_ids))
+  # With network_interfaces the groups go on each interface, after the
+  # interface's own security_groups: the nodes carry the union
+  # (modules/self-managed-node-group/main.tf:215).
+  vpc_security_group_ids = compact(concat(flatten([for ni in var.network_interfaces : try(ni.security_groups, [])]), aws_security_group.this[*].id, [var.cluster_primary_security_group_id], var.vpc_security_group_ids))
 }
 
 # @ modules/self-managed-node-group/main.tf cause: self_managed_node_groups

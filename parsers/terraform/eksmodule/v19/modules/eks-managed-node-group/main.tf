@@ -4,6 +4,7 @@ variable "cluster_name" { default = null }
 variable "name" { default = "" }
 variable "vpc_security_group_ids" { default = [] }
 variable "cluster_primary_security_group_id" { default = null }
+variable "network_interfaces" { default = [] }
 variable "use_custom_launch_template" { default = true }
 variable "create_launch_template" { default = true }
 variable "launch_template_id" { default = "" }
@@ -16,8 +17,10 @@ resource "aws_launch_template" "this" {
   # @ modules/eks-managed-node-group/main.tf:37
   count = var.create_launch_template && var.use_custom_launch_template ? 1 : 0
   name  = "${var.name}-eks-node-group"
-  # @ modules/eks-managed-node-group/main.tf:33 cause: eks_managed_node_groups.*.attach_cluster_primary_security_group, eks_managed_node_group_defaults.attach_cluster_primary_security_group, eks_managed_node_groups.*.vpc_security_group_ids, eks_managed_node_group_defaults.vpc_security_group_ids
-  vpc_security_group_ids = compact(concat([var.cluster_primary_security_group_id], var.vpc_security_group_ids))
+  # With network_interfaces the groups go on each interface, after the
+  # interface's own security_groups: the nodes carry the union.
+  # @ modules/eks-managed-node-group/main.tf:33 cause: eks_managed_node_groups.*.attach_cluster_primary_security_group, eks_managed_node_group_defaults.attach_cluster_primary_security_group, eks_managed_node_groups.*.vpc_security_group_ids, eks_managed_node_group_defaults.vpc_security_group_ids, eks_managed_node_groups.*.network_interfaces
+  vpc_security_group_ids = compact(concat(flatten([for ni in var.network_interfaces : try(ni.security_groups, [])]), [var.cluster_primary_security_group_id], var.vpc_security_group_ids))
 }
 
 # @ modules/eks-managed-node-group/main.tf cause: eks_managed_node_groups

@@ -4,15 +4,19 @@ variable "cluster_name" { default = null }
 variable "name" { default = "" }
 variable "vpc_security_group_ids" { default = [] }
 variable "cluster_primary_security_group_id" { default = null }
+variable "network_interfaces" { default = [] }
 variable "create_launch_template" { default = true }
 variable "launch_template_id" { default = "" }
 
-# @ modules/self-managed-node-group/main.tf:130 cause: self_managed_node_groups.*.attach_cluster_primary_security_group, self_managed_node_group_defaults.attach_cluster_primary_security_group, self_managed_node_groups.*.vpc_security_group_ids, self_managed_node_group_defaults.vpc_security_group_ids
+# @ modules/self-managed-node-group/main.tf:130 cause: self_managed_node_groups.*.attach_cluster_primary_security_group, self_managed_node_group_defaults.attach_cluster_primary_security_group, self_managed_node_groups.*.vpc_security_group_ids, self_managed_node_group_defaults.vpc_security_group_ids, self_managed_node_groups.*.network_interfaces
 resource "aws_launch_template" "this" {
   # @ modules/self-managed-node-group/main.tf:136
   count                  = var.create_launch_template ? 1 : 0
   name                   = "${var.name}-node-group"
-  vpc_security_group_ids = compact(concat([var.cluster_primary_security_group_id], var.vpc_security_group_ids))
+  # With network_interfaces the groups go on each interface, after the
+  # interface's own security_groups: the nodes carry the union
+  # (modules/self-managed-node-group/main.tf:434).
+  vpc_security_group_ids = compact(concat(flatten([for ni in var.network_interfaces : try(ni.security_groups, [])]), [var.cluster_primary_security_group_id], var.vpc_security_group_ids))
 }
 
 # @ modules/self-managed-node-group/main.tf cause: self_managed_node_groups
