@@ -223,3 +223,34 @@ func TestPlanPairedHonoursHCLSuppressions(t *testing.T) {
 		t.Errorf("want one EKSSG026, got %d: %v", n, rep.Findings)
 	}
 }
+
+// A plan of a terraform-aws-modules/eks v20 call, paired with the call the
+// tool models, gives the model's findings at the model's places (the rule
+// and where it points; the plan names the node group by its address, its
+// name being generated from a prefix); alone it proves nothing the model
+// does not.
+func TestPlanOfTheEKSModuleMatchesTheModel(t *testing.T) {
+	abs, _ := filepath.Abs("../testdata/rules/EKSSG002/tf-plan-eks-module-v20.scan")
+	sites := func(paths ...string) []string {
+		rep := Run(paths, Options{WorkDir: abs})
+		if len(rep.Errors) > 0 {
+			t.Fatalf("%v", rep.Errors)
+		}
+		var out []string
+		for _, f := range rep.Findings {
+			out = append(out, f.Loc.String()+" "+f.RuleID)
+		}
+		sort.Strings(out)
+		return out
+	}
+	model := sites(filepath.Join(abs, "main.tf"))
+	if len(model) != 2 {
+		t.Fatalf("the model's findings: %v", model)
+	}
+	if paired := sites(abs); !reflect.DeepEqual(model, paired) {
+		t.Errorf("model:\n  %s\nplan+HCL:\n  %s", strings.Join(model, "\n  "), strings.Join(paired, "\n  "))
+	}
+	if alone := sites(filepath.Join(abs, "plan.json")); len(alone) != 0 {
+		t.Errorf("alone: %v", alone)
+	}
+}

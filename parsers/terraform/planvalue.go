@@ -39,6 +39,9 @@ const (
 	cfgChoice                // several blocks the planned element may come from
 	cfgExpr                  // an argument's expression
 	cfgInExpr                // a part of an argument's value
+	// cfgDynamic is inside blocks the configuration does not show: a
+	// plan's configuration leaves `dynamic` blocks out.
+	cfgDynamic
 )
 
 type cfgNode struct {
@@ -62,6 +65,8 @@ func (c cfgNode) child(name string) cfgNode {
 		return cfgNode{kind: cfgExpr, expr: e, name: name}
 	case cfgExpr, cfgInExpr:
 		return cfgNode{kind: cfgInExpr}
+	case cfgDynamic:
+		return cfgNode{kind: cfgDynamic}
 	}
 	return cfgNode{kind: cfgNone}
 }
@@ -97,6 +102,12 @@ func (pb *planBuild) convert(scope string, after, unknown any, c cfgNode, hasUnk
 		case cfgAbsent:
 			// Computed by the provider, not set: as the HCL reading, absent.
 			return cty.NullVal(cty.DynamicPseudoType)
+		case cfgDynamic:
+			if link {
+				if v, ok := pb.hclValue(pb.address, pb.path); ok {
+					return v
+				}
+			}
 		case cfgExpr:
 			if link {
 				if v, ok := pb.referenced(scope, c.expr.References); ok {
@@ -227,6 +238,11 @@ func (pb *planBuild) elementCfg(c cfgNode, elem any, n int) cfgNode {
 	switch c.kind {
 	case cfgExpr, cfgInExpr:
 		return cfgNode{kind: cfgInExpr}
+	case cfgAbsent, cfgDynamic:
+		if _, ok := elem.(map[string]any); ok {
+			return cfgNode{kind: cfgDynamic} // planned blocks the configuration does not show
+		}
+		return cfgNode{kind: cfgNone}
 	case cfgBlocks:
 	default:
 		return cfgNode{kind: cfgNone}
