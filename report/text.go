@@ -57,7 +57,11 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 		tw.printf("%s%s %s %s\n", tw.loc(f.Loc), tw.level(string(f.Level)), safetext.Line(f.RuleID), safetext.Line(f.Message))
 		if opts.Verbose {
 			for _, rel := range f.Related {
-				tw.printf("    %s%s\n", tw.loc(rel.Loc), safetext.Line(rel.Message))
+				loc, msg := tw.loc(rel.Loc), safetext.Line(rel.Message)
+				if loc == "" {
+					msg = lineStartText(msg)
+				}
+				tw.printf("    %s%s\n", loc, msg)
 			}
 		}
 	}
@@ -166,6 +170,17 @@ func PathText(file string) string {
 	s := safetext.Line(file)
 	if t := strings.TrimLeft(s, " "); t != s || strings.HasPrefix(t, ":") {
 		s = "./" + s
+	}
+	return s
+}
+
+// lineStartText is message text that begins a line (a related location
+// with no file): a leading ':' is written as \x3a, so that a message
+// "::stop-commands::x" cannot start a workflow command, which the Actions
+// runner recognises after leading white space too.
+func lineStartText(s string) string {
+	if t := strings.TrimLeft(s, " "); strings.HasPrefix(t, ":") {
+		return s[:len(s)-len(t)] + `\x3a` + t[1:]
 	}
 	return s
 }

@@ -219,6 +219,7 @@ func FuzzWriters(f *testing.F) {
 	f.Add("a.yaml", "x\n::stop-commands::t")
 	f.Add("::x.yaml", "\x1b[2J\u202e##[error]y")
 	f.Add(" \t::a", "%0A::error::z\r")
+	f.Add("", "::")
 	f.Fuzz(func(t *testing.T, file, msg string) {
 		r := &Report{
 			Findings: []analyzer.Finding{{RuleID: "EKSSG001", Level: analyzer.LevelError, Message: msg,
@@ -250,4 +251,18 @@ func FuzzWriters(f *testing.F) {
 			t.Fatalf("FileErrorLine = %q", e)
 		}
 	})
+}
+
+// A related location without a file puts its message first on the line:
+// a message "::x" there must not start a workflow command (the fuzzer's
+// find: file "", message "::").
+func TestWriteTextRelatedWithoutFileCannotStartCommand(t *testing.T) {
+	r := &Report{Findings: []analyzer.Finding{{RuleID: "EKSSG001", Level: analyzer.LevelError, Message: "m",
+		Loc:     graph.Location{File: "a.yaml", Line: 1},
+		Related: []analyzer.Related{{Message: "::stop-commands::tok"}, {Message: " ::x"}}}}}
+	lines := writeText(t, r, TextOptions{Verbose: true})
+	checkNoInjection(t, "text", lines)
+	if want := `    \x3a:stop-commands::tok`; lines[1] != want {
+		t.Errorf("related line = %q, want %q", lines[1], want)
+	}
 }
