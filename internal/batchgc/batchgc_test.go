@@ -59,8 +59,9 @@ func TestConfigureLeavesUserSettings(t *testing.T) {
 func TestLargeLiveHeapRestoresDefaults(t *testing.T) {
 	keepDefaults(t)
 	Configure()
-	live := make([][]byte, 0, 160)
-	for range 160 { // 160 MiB, more than restoreAt
+	n := restoreAt>>20 + 10 // MiB, more than restoreAt
+	live := make([][]byte, 0, n)
+	for range n {
 		live = append(live, make([]byte, 1<<20))
 	}
 	for i := 0; i < 200 && gcPercent() != 100; i++ {
