@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -43,5 +44,23 @@ func TestProgressLine(t *testing.T) {
 	got := out.b.String()
 	if !strings.HasPrefix(got, "\r\x1b[Keks-sg-lint: read 1 of 8 files") || !strings.HasSuffix(got, "\r\x1b[Keks-sg-lint: analysing 8 files\r\x1b[K") {
 		t.Errorf("progress output %q", got)
+	}
+}
+
+// /dev/null is a character device but not a terminal: `2>/dev/null` must
+// not draw progress into it, and `>/dev/null` must not colour the report.
+func TestDevNullIsNotATerminal(t *testing.T) {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	t.Setenv("CI", "")
+	for _, v := range ciVariables {
+		t.Setenv(v, "")
+	}
+	t.Setenv("TERM", "xterm")
+	if isTerminal(f) || wantProgress(f, false) {
+		t.Errorf("isTerminal(%s) = %v, wantProgress = %v; want both false", os.DevNull, isTerminal(f), wantProgress(f, false))
 	}
 }

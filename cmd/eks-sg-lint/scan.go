@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/baseline"
@@ -239,8 +240,9 @@ func displayPath(p string) string {
 }
 
 func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	// A terminal answers the terminal ioctl; a character device such as
+	// /dev/null does not (2>/dev/null drew progress into it before).
+	return term.IsTerminal(int(f.Fd()))
 }
 
 // appendFile appends what write produces to a file (created if missing).
