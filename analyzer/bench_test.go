@@ -100,7 +100,7 @@ func BenchmarkSameClusterCopies(b *testing.B) {
 		// a group of its own: one control plane of n groups, n node groups.
 		"../testdata/examples/cluster-with-nodes.yaml",
 	} {
-		for _, n := range []int{500, 2000} {
+		for _, n := range []int{500, 2000, 5000} {
 			name := strings.TrimSuffix(strings.SplitN(filepath.Base(src), "__", 2)[0], ".yaml")
 			b.Run(fmt.Sprintf("%s/%d/merge", name, n), func(b *testing.B) {
 				b.ReportAllocs()
