@@ -69,12 +69,13 @@ func (t *template) markPrivateGroups() {
 	}
 	handedOut := map[string]bool{}   // logical IDs referenced from a non-local place
 	carried := map[string][]string{} // carrier logical ID -> groups it references
+	pathBuf := make([]string, 0, 16)
 	for _, r := range t.order {
 		if r.exists == graph.No {
 			continue
 		}
 		p := yamltree.Get(r.node, "Properties")
-		t.walkRefs(p, nil, 0, func(id, path string) {
+		t.walkRefs(p, pathBuf[:0], 0, func(id, path string) {
 			target := t.resources[id]
 			if target == nil {
 				return
@@ -91,7 +92,7 @@ func (t *template) markPrivateGroups() {
 			}
 		})
 	}
-	t.walkRefs(t.outputs, nil, 0, func(id, _ string) { handedOut[id] = true })
+	t.walkRefs(t.outputs, pathBuf[:0], 0, func(id, _ string) { handedOut[id] = true })
 	for carrier, groups := range carried {
 		for _, g := range groups {
 			if handedOut[carrier] {
@@ -150,7 +151,9 @@ func (t *template) walkRefs(n *yaml.Node, path []string, depth int, found func(i
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			t.walkRefs(n.Content[i+1], append(path[:len(path):len(path)], n.Content[i].Value), depth+1, found)
+			// found gets the path as a string and no call keeps the
+			// slice, so siblings reuse one backing array.
+			t.walkRefs(n.Content[i+1], append(path, n.Content[i].Value), depth+1, found)
 		}
 	case yaml.SequenceNode:
 		for _, c := range n.Content {
