@@ -190,7 +190,11 @@ func (l *loader) load(dir string) *moduleConfig {
 		if strings.HasSuffix(strings.ToLower(n), ".json") {
 			f, diags = hcljson.Parse(data, display)
 		} else {
-			f, diags = hclsyntax.ParseConfig(data, display, hcl.InitialPos)
+			src := data
+			if isModelPath(abs) {
+				src = blankCommentLines(data)
+			}
+			f, diags = hclsyntax.ParseConfig(src, display, hcl.InitialPos)
 		}
 		if diags.HasErrors() || f == nil {
 			m.errors = append(m.errors, l.diagError(display, diags))

@@ -1,10 +1,12 @@
 package terraform
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
+	"github.com/eks-sg-lint/eks-sg-lint/parsers/terraform/eksmodule"
 )
 
 const eksCall = `module "eks" {
@@ -229,6 +231,26 @@ module "green" {
 			// green's tags are located at the argument it wrote
 			if want := map[string]int{"blue": 1, "green": 11}[strings.TrimSuffix(strings.TrimPrefix(name, "module."), ".aws_security_group.node[0]")]; tag.Loc.Line != want {
 				t.Errorf("%s tag %v at line %d, want %d", name, tag.Key, tag.Loc.Line, want)
+			}
+		}
+	}
+}
+
+// blankCommentLines keeps every byte's offset and every line's number and
+// touches only lines that are comments: what HCL reports of the blanked
+// model is where the model file has it.
+func TestBlankCommentLines(t *testing.T) {
+	in := "# @ main.tf:1 cause: name\r\nresource \"x\" \"y\" { # kept\n  \t# @ main.tf:2\n  a = \"#\"\n}\n#"
+	want := strings.Repeat(" ", 25) + "\r\nresource \"x\" \"y\" { # kept\n" + strings.Repeat(" ", 16) + "\n  a = \"#\"\n}\n "
+	if got := string(blankCommentLines([]byte(in))); got != want {
+		t.Errorf("blankCommentLines:\n got %q\nwant %q", got, want)
+	}
+	for _, major := range eksmodule.Majors {
+		for rel, data := range eksmodule.Files(major.Number) {
+			blank := blankCommentLines(data)
+			if len(blank) != len(data) || bytes.Count(blank, []byte("\n")) != bytes.Count(data, []byte("\n")) {
+				t.Errorf("v%d %s: %d bytes and %d lines, want %d and %d", major.Number, rel,
+					len(blank), bytes.Count(blank, []byte("\n")), len(data), bytes.Count(data, []byte("\n")))
 			}
 		}
 	}
