@@ -58,8 +58,8 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 		if opts.Verbose {
 			for _, rel := range f.Related {
 				loc, msg := tw.loc(rel.Loc), safetext.Line(rel.Message)
-				if loc == "" {
-					msg = lineStartText(msg)
+				if loc == "" { // the message begins the line
+					msg = safetext.LineStart(rel.Message)
 				}
 				tw.printf("    %s%s\n", loc, msg)
 			}
@@ -164,23 +164,14 @@ func (t *textWriter) loc(l graph.Location) string {
 }
 
 // PathText is a file name as the first thing on a line: safetext.Line, and
-// "./" before a relative name that starts with ':' or white space, so that
-// a file named "::stop-commands::x.yaml" cannot start a workflow command.
+// "./" before a relative name that starts with ':' or white space (any the
+// runner trims, safetext.LineStart), so that a file named
+// "::stop-commands::x.yaml" or "\u00a0::stop-commands::x.yaml" cannot
+// start a workflow command.
 func PathText(file string) string {
 	s := safetext.Line(file)
-	if t := strings.TrimLeft(s, " "); t != s || strings.HasPrefix(t, ":") {
+	if t := safetext.TrimLineStart(s); t != s || strings.HasPrefix(t, ":") {
 		s = "./" + s
-	}
-	return s
-}
-
-// lineStartText is message text that begins a line (a related location
-// with no file): a leading ':' is written as \x3a, so that a message
-// "::stop-commands::x" cannot start a workflow command, which the Actions
-// runner recognises after leading white space too.
-func lineStartText(s string) string {
-	if t := strings.TrimLeft(s, " "); strings.HasPrefix(t, ":") {
-		return s[:len(s)-len(t)] + `\x3a` + t[1:]
 	}
 	return s
 }

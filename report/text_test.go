@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/eks-sg-lint/eks-sg-lint/analyzer"
 	"github.com/eks-sg-lint/eks-sg-lint/graph"
@@ -172,7 +173,8 @@ func hostileReport() *Report {
 func checkNoInjection(t *testing.T, channel string, lines []string) {
 	t.Helper()
 	for _, l := range lines {
-		if strings.HasPrefix(strings.TrimLeft(l, " \t"), "::") && channel != "github" {
+		// The runner trims every Unicode white space character first.
+		if strings.HasPrefix(strings.TrimLeftFunc(l, unicode.IsSpace), "::") && channel != "github" {
 			t.Errorf("%s: line starts a workflow command: %q", channel, l)
 		}
 		if channel == "github" && !strings.HasPrefix(l, "::error ") {
@@ -220,6 +222,7 @@ func FuzzWriters(f *testing.F) {
 	f.Add("::x.yaml", "\x1b[2J\u202e##[error]y")
 	f.Add(" \t::a", "%0A::error::z\r")
 	f.Add("", "::")
+	f.Add("\u00a0::x.yaml", "\u3000::stop-commands::t")
 	f.Fuzz(func(t *testing.T, file, msg string) {
 		r := &Report{
 			Findings: []analyzer.Finding{{RuleID: "EKSSG001", Level: analyzer.LevelError, Message: msg,
@@ -259,10 +262,20 @@ func FuzzWriters(f *testing.F) {
 func TestWriteTextRelatedWithoutFileCannotStartCommand(t *testing.T) {
 	r := &Report{Findings: []analyzer.Finding{{RuleID: "EKSSG001", Level: analyzer.LevelError, Message: "m",
 		Loc:     graph.Location{File: "a.yaml", Line: 1},
-		Related: []analyzer.Related{{Message: "::stop-commands::tok"}, {Message: " ::x"}}}}}
+		Related: []analyzer.Related{{Message: "::stop-commands::tok"}, {Message: " ::x"}, {Message: "\u00a0::x"}, {Message: "\u3000\u2003::x"}}}}}
 	lines := writeText(t, r, TextOptions{Verbose: true})
 	checkNoInjection(t, "text", lines)
 	if want := `    \x3a:stop-commands::tok`; lines[1] != want {
 		t.Errorf("related line = %q, want %q", lines[1], want)
+	}
+}
+
+// A file name led by white space the runner trims (U+00A0 here, which
+// safetext.Line keeps) gets "./" like one led by a space.
+func TestPathTextUnicodeSpace(t *testing.T) {
+	for _, file := range []string{"\u00a0::stop-commands::x.yaml", "\u3000::a.yaml", " ::b.yaml"} {
+		if got := PathText(file); !strings.HasPrefix(got, "./") {
+			t.Errorf("PathText(%q) = %q, want a ./ prefix", file, got)
+		}
 	}
 }

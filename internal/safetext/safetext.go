@@ -13,6 +13,7 @@ package safetext
 import (
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -70,6 +71,24 @@ func Line(s string) string {
 	}
 	return b.String()
 }
+
+// LineStart is Line for text that begins an output line (after an
+// indent, say). GitHub's runner takes a line for a workflow command when
+// it starts with "::" once String.TrimStart() has removed its leading
+// white space, and that is every Unicode white space character (U+00A0,
+// U+3000, ...), not only ASCII spaces: a ':' that comes first after such
+// white space is written as \x3a.
+func LineStart(s string) string {
+	s = Line(s)
+	if t := TrimLineStart(s); strings.HasPrefix(t, ":") {
+		return s[:len(s)-len(t)] + `\x3a` + t[1:]
+	}
+	return s
+}
+
+// TrimLineStart is s without the leading white space the runner drops
+// before it looks for "::" (see LineStart).
+func TrimLineStart(s string) string { return strings.TrimLeftFunc(s, unicode.IsSpace) }
 
 // firstUnsafe is the byte offset of the first character Line escapes, or -1.
 func firstUnsafe(s string) int {

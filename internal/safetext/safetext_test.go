@@ -59,5 +59,32 @@ func FuzzLine(f *testing.F) {
 	for _, s := range []string{"", "ok", "a\nb", "\x1b[31m", "\u202e", "\xff\xfe", "\u0085", "x\u2028y", "\t", "##[", "###[", "#\n#["} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) { checkSafe(t, s, Line(s)) })
+	f.Add("\u00a0::x")
+	f.Add(" \u3000:")
+	f.Fuzz(func(t *testing.T, s string) {
+		checkSafe(t, s, Line(s))
+		start := LineStart(s)
+		checkSafe(t, s, strings.Replace(start, `\x3a`, ":", 1)) // Line's guarantees, the one escape aside
+		if strings.HasPrefix(TrimLineStart(start), ":") {
+			t.Fatalf("LineStart(%q) = %q starts with ':' after the white space the runner trims", s, start)
+		}
+	})
+}
+
+// The runner's TrimStart drops every Unicode white space character, so
+// LineStart escapes a ':' behind any of them, and nothing else.
+func TestLineStart(t *testing.T) {
+	for in, want := range map[string]string{
+		"::stop-commands::x": `\x3a:stop-commands::x`,
+		"  ::x":              `  \x3a:x`,
+		"\u00a0::x":          "\u00a0\\x3a:x",
+		"\u3000\u2003:x":     "\u3000\u2003\\x3ax",
+		"\t::x":              `\t::x`, // Line makes the tab visible text first
+		"a::b":               "a::b",
+		"":                   "",
+	} {
+		if got := LineStart(in); got != want {
+			t.Errorf("LineStart(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
